@@ -1,0 +1,161 @@
+//! The command line: flags are parsed into a config, then `serve` or `run` drives a worker.
+//!
+//! Exit codes: 0 success, 1 the script failed (an uncaught exception at start-up), 2 a usage
+//! or setup error (bad flag, unreadable or invalid script, busy port). Messages start with
+//! `aworker:` and name their input.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::worker::{MainScript, RunUntil, ScriptKind, Worker};
+
+#[derive(Debug, Parser)]
+#[command(name = "aworker", version, about = "A Web-interoperable JavaScript runtime")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve a fetch-event script over HTTP.
+    Serve(ServeArgs),
+    /// Run a script until its event loop has nothing left to do.
+    Run(ScriptArgs),
+}
+
+#[derive(Debug, Args)]
+struct ScriptArgs {
+    /// The script: a classic (Service Worker) script or an ES module.
+    script: PathBuf,
+
+    /// Evaluate the script as an ES module (detected from `.mjs` or import/export otherwise).
+    #[arg(long)]
+    module: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    script: ScriptArgs,
+
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+}
+
+impl ScriptArgs {
+    fn main_script(&self) -> MainScript {
+        let kind = if self.module { ScriptKind::Module } else { ScriptKind::Detect };
+        MainScript { path: self.script.clone(), kind }
+    }
+}
+
+/// A failure that ends the command, with its exit code.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<crate::error::StartupError> for Failure {
+    fn from(error: crate::error::StartupError) -> Self {
+        Self { code: error.exit_code(), message: error.to_string() }
+    }
+}
+
+fn setup_error(message: impl std::fmt::Display) -> Failure {
+    Failure { code: 2, message: message.to_string() }
+}
+
+pub fn main() -> ExitCode {
+    // clap prints usage and exits 2 on a bad flag, 0 for --help and --version.
+    let cli = Cli::parse();
+    init_logging();
+    let result = match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Run(args) => run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("aworker: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = match std::env::var("AWORKER_LOG") {
+        Ok(spec) => EnvFilter::try_new(&spec).unwrap_or_else(|error| {
+            eprintln!("aworker: ignoring AWORKER_LOG={spec:?}: {error}");
+            EnvFilter::new("info")
+        }),
+        Err(_) => EnvFilter::new("info"),
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+/// Runs `body` on a current-thread runtime: the worker's thread is the process's only one.
+fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(
+    body: impl FnOnce() -> F,
+) -> Result<(), Failure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|error| setup_error(format!("cannot start the event loop: {error}")))?;
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&runtime, body())
+}
+
+fn run(args: ScriptArgs) -> Result<(), Failure> {
+    let script = args.main_script();
+    block_on(|| async move {
+        let mut worker = Worker::new()?;
+        worker.execute_main(&script).await?;
+        worker.run_event_loop(RunUntil::Idle).await;
+        Ok(())
+    })
+}
+
+fn serve(args: ServeArgs) -> Result<(), Failure> {
+    let addr = resolve_listen_address(&args.host, args.port)?;
+    // Bound before the script runs, so a busy port fails before any user code does.
+    let listener = crate::serve::bind(addr).map_err(setup_error)?;
+    let script = args.script.main_script();
+    block_on(|| async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|error| setup_error(format!("cannot listen on {addr}: {error}")))?;
+        let mut worker = Worker::new()?;
+        worker.execute_main(&script).await?;
+
+        let bound = listener.local_addr().map_err(setup_error)?;
+        eprintln!("Listening on http://{bound}/");
+        tokio::task::spawn_local(crate::serve::serve(listener, worker.task_sender()));
+        worker.run_event_loop(RunUntil::Forever).await;
+        Ok(())
+    })
+}
+
+/// Resolves `--host` here, once, on the main thread: tokio would resolve a name on a
+/// blocking-pool thread, and the process keeps one thread.
+fn resolve_listen_address(host: &str, port: u16) -> Result<SocketAddr, Failure> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    (host, port)
+        .to_socket_addrs()
+        .map_err(|error| setup_error(format!("cannot resolve --host {host}: {error}")))?
+        .next()
+        .ok_or_else(|| setup_error(format!("--host {host} has no address")))
+}

@@ -1,0 +1,105 @@
+//! Errors of starting a worker, and the rendering of JS exceptions for people.
+//!
+//! A script that cannot be read or compiled is a setup problem (exit 2, one line naming
+//! `path:line:col`); a script that throws while it starts is a failure of the program
+//! (exit 1, with its JS stack).
+
+use std::path::PathBuf;
+
+use crate::modules::display_name;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+
+    #[error("{location}: {message}")]
+    Syntax { location: String, message: String },
+
+    #[error("cannot resolve '{specifier}'{}: {reason}", referrer.as_ref().map(|r| format!(" from {}", display_name(r))).unwrap_or_default())]
+    Resolve { specifier: String, referrer: Option<String>, reason: String },
+
+    #[error("{path}: the source is too large for V8")]
+    TooLarge { path: String },
+
+    /// The script threw (or its module evaluation rejected) while starting.
+    #[error("Uncaught {0}")]
+    Uncaught(String),
+
+    #[error("top-level await never settled: the event loop ran out of work first")]
+    StalledTopLevelAwait,
+
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl StartupError {
+    /// The process exit code the CLI uses for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Uncaught(_) | Self::StalledTopLevelAwait => 1,
+            _ => 2,
+        }
+    }
+}
+
+type TryCatchScope<'a, 'b, 'c, 'd> = v8::PinnedRef<'a, v8::TryCatch<'b, 'c, v8::HandleScope<'d>>>;
+
+/// The compile error caught by `scope`, as `path:line:col: SyntaxError: ...`.
+pub fn syntax_error(scope: &mut TryCatchScope<'_, '_, '_, '_>) -> StartupError {
+    let message = scope
+        .exception()
+        .map(|exception| exception.to_rust_string_lossy(scope))
+        .unwrap_or_else(|| "compilation failed".to_string());
+    let location = scope.message().map(|msg| {
+        let resource = msg
+            .get_script_resource_name(scope)
+            .map(|name| display_name(&name.to_rust_string_lossy(scope)))
+            .unwrap_or_default();
+        let line = msg.get_line_number(scope).unwrap_or(0);
+        format!("{resource}:{line}:{}", msg.get_start_column() + 1)
+    });
+    StartupError::Syntax { location: location.unwrap_or_default(), message }
+}
+
+/// The exception caught by `scope` while running start-up code.
+pub fn uncaught(scope: &mut TryCatchScope<'_, '_, '_, '_>) -> StartupError {
+    if scope.has_terminated() {
+        return StartupError::Internal("execution was terminated".into());
+    }
+    match scope.exception() {
+        Some(exception) => {
+            let message = scope.message();
+            StartupError::Uncaught(describe_exception(scope, exception, message))
+        }
+        None => StartupError::Internal("start-up failed without an exception".into()),
+    }
+}
+
+/// Renders a thrown value the way a console shows an uncaught one: the stack of an Error,
+/// else the value and where it was thrown.
+pub fn describe_exception(
+    scope: &mut v8::PinScope<'_, '_>,
+    exception: v8::Local<v8::Value>,
+    message: Option<v8::Local<v8::Message>>,
+) -> String {
+    if exception.is_native_error() {
+        if let Ok(object) = v8::Local::<v8::Object>::try_from(exception) {
+            let key = v8::String::new(scope, "stack").expect("short string");
+            if let Some(stack) = object.get(scope, key.into()).filter(|s| s.is_string()) {
+                return stack.to_rust_string_lossy(scope);
+            }
+        }
+    }
+    let mut text = exception.to_rust_string_lossy(scope);
+    if let Some(message) = message {
+        let resource = message
+            .get_script_resource_name(scope)
+            .map(|name| name.to_rust_string_lossy(scope))
+            .unwrap_or_default();
+        let line = message.get_line_number(scope).unwrap_or(0);
+        let column = message.get_start_column() + 1;
+        text.push_str(&format!("\n    at {resource}:{line}:{column}"));
+    }
+    text
+}

@@ -1,0 +1,151 @@
+//! The HTTP server: hyper connections on the worker's thread, each request queued on the
+//! worker's event loop as a FetchEvent task.
+//!
+//! Connections are plain tasks of the current-thread runtime; HTTP/1.1 (keep-alive, chunked
+//! bodies both ways) and HTTP/2 with prior knowledge are told apart by the connection
+//! preface. Nothing here blocks or starts a thread.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::fetch_event::{IncomingRequest, ResponseBody};
+use crate::state::Task;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListenError {
+    #[error("cannot listen on {addr}: address in use")]
+    InUse { addr: SocketAddr },
+    #[error("cannot listen on {addr}: {source}")]
+    Other { addr: SocketAddr, source: std::io::Error },
+}
+
+/// Binds the listening socket (before the script runs, so a busy port fails fast).
+pub fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ListenError> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|source| match source.kind() {
+        std::io::ErrorKind::AddrInUse => ListenError::InUse { addr },
+        _ => ListenError::Other { addr, source },
+    })?;
+    listener.set_nonblocking(true).map_err(|source| ListenError::Other { addr, source })?;
+    Ok(listener)
+}
+
+/// Accepts connections until the process ends; each request becomes a [`Task::Fetch`].
+pub async fn serve(listener: tokio::net::TcpListener, tasks: mpsc::UnboundedSender<Task>) {
+    let local = match listener.local_addr() {
+        Ok(local) => local,
+        Err(error) => {
+            tracing::error!("cannot read the listening address: {error}");
+            return;
+        }
+    };
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                // Out of file descriptors, or a connection reset before it was accepted:
+                // keep serving the ones we have.
+                tracing::warn!("accept failed: {error}");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let tasks = tasks.clone();
+        tokio::task::spawn_local(async move {
+            let service = service_fn(move |request| handle(request, tasks.clone(), local));
+            let builder = auto::Builder::new(TokioExecutor::new());
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            if let Err(error) = connection.await {
+                tracing::debug!(%peer, "connection ended with an error: {error}");
+            }
+        });
+    }
+}
+
+async fn handle(
+    request: http::Request<Incoming>,
+    tasks: mpsc::UnboundedSender<Task>,
+    local: SocketAddr,
+) -> Result<http::Response<ResponseBody>, Infallible> {
+    let start = Instant::now();
+    let url = request_url(&request, local);
+    let (parts, body) = request.into_parts();
+    let method = parts.method.clone();
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+
+    let (responder, answer) = oneshot::channel();
+    let incoming = IncomingRequest {
+        method: parts.method,
+        url,
+        headers: parts.headers,
+        body,
+        responder,
+    };
+    let response = match tasks.send(Task::Fetch(incoming)) {
+        Ok(()) => answer.await.unwrap_or_else(|_| {
+            status_response(http::StatusCode::INTERNAL_SERVER_ERROR, "the worker dropped the request")
+        }),
+        Err(_) => status_response(http::StatusCode::SERVICE_UNAVAILABLE, "the worker has stopped"),
+    };
+
+    let status = response.status().as_u16();
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(target: "aworker::request", "{method} {path} {status} {ms:.1}ms");
+    Ok(response)
+}
+
+fn status_response(status: http::StatusCode, text: &str) -> http::Response<ResponseBody> {
+    let mut response = http::Response::new(ResponseBody::text(format!("{text}\n")));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain;charset=UTF-8"));
+    response
+}
+
+/// The URL a worker sees as `request.url`: the request target made absolute with the Host
+/// header (or HTTP/2 authority), falling back to the listening address.
+fn request_url<B>(request: &http::Request<B>, local: SocketAddr) -> String {
+    let uri = request.uri();
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let authority = uri.authority().map(|a| a.as_str().to_owned()).or_else(|| {
+        let host = request.headers().get(http::header::HOST)?.to_str().ok()?;
+        host.parse::<http::uri::Authority>().ok().map(|a| a.as_str().to_owned())
+    });
+    let authority = authority.unwrap_or_else(|| local.to_string());
+    format!("http://{authority}{path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local() -> SocketAddr {
+        "127.0.0.1:8000".parse().unwrap()
+    }
+
+    #[test]
+    fn url_uses_the_host_header() {
+        let request = http::Request::get("/a?b=1").header("host", "example.test:81").body(()).unwrap();
+        assert_eq!(request_url(&request, local()), "http://example.test:81/a?b=1");
+    }
+
+    #[test]
+    fn url_falls_back_to_the_listening_address_for_a_bad_host() {
+        let request = http::Request::get("/x").header("host", "bad host/").body(()).unwrap();
+        assert_eq!(request_url(&request, local()), "http://127.0.0.1:8000/x");
+    }
+
+    #[test]
+    fn absolute_form_targets_keep_their_authority() {
+        let request = http::Request::get("http://other.test/y").body(()).unwrap();
+        assert_eq!(request_url(&request, local()), "http://other.test/y");
+    }
+}

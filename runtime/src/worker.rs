@@ -1,0 +1,498 @@
+//! A worker: one isolate holding the global scope, the user's script, and its event loop.
+//!
+//! The loop is the only place JS runs from once start-up is over. Each macrotask (a request,
+//! a due timer, a settled async op) is one call into JS followed by a microtask checkpoint
+//! and the unhandled-rejection step, as HTML's event loop does. Between tasks the loop pumps
+//! V8's foreground task queue, where the single-threaded platform puts GC and WebAssembly
+//! work, and wakes up for it on a bounded interval while the worker is busy.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use crate::bindings::{create_ops_object, external_references};
+use crate::error::{describe_exception, syntax_error, uncaught, StartupError};
+use crate::fetch_event::IncomingRequest;
+use crate::modules::{self, SharedModuleMap};
+use crate::state::{state, PendingRejection, SharedState, Task, WorkerState};
+
+include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
+
+/// How often the loop wakes up to run V8's foreground tasks while the worker is active.
+const PUMP_INTERVAL: Duration = Duration::from_millis(50);
+/// How long after the last macrotask the loop keeps waking up for V8's tasks.
+const ACTIVE_WINDOW: Duration = Duration::from_secs(2);
+
+/// How the main script is to be evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScriptKind {
+    /// A module if it is `.mjs` or uses module syntax (import/export, top-level await),
+    /// a classic script otherwise.
+    #[default]
+    Detect,
+    Classic,
+    Module,
+}
+
+#[derive(Debug, Clone)]
+pub struct MainScript {
+    pub path: PathBuf,
+    pub kind: ScriptKind,
+}
+
+/// When [`Worker::run_event_loop`] returns.
+pub enum RunUntil<'a> {
+    /// When nothing is left that could run JS: no timer, no async op.
+    Idle,
+    /// Never (a server keeps the loop alive).
+    Forever,
+    /// When the promise settles, or when nothing is left that could settle it.
+    Settled(&'a v8::Global<v8::Promise>),
+}
+
+/// The functions of the built-in JS that the runtime calls.
+struct Hooks {
+    dispatch_fetch: v8::Global<v8::Function>,
+    fire_timer: v8::Global<v8::Function>,
+    dispatch_unhandled_rejection: v8::Global<v8::Function>,
+    set_module_handler: v8::Global<v8::Function>,
+}
+
+pub struct Worker {
+    // Handles are declared before the isolate: fields drop in order, and a handle must not
+    // outlive its isolate.
+    hooks: Hooks,
+    context: v8::Global<v8::Context>,
+    state: SharedState,
+    tasks: mpsc::UnboundedReceiver<Task>,
+    last_activity: Instant,
+    isolate: v8::OwnedIsolate,
+}
+
+impl Worker {
+    /// Creates an isolate with the whole global scope set up by the built-in JS.
+    pub fn new() -> Result<Self, StartupError> {
+        crate::platform::platform();
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let params = v8::CreateParams::default().external_references(external_references().into());
+        let mut isolate = v8::Isolate::new(params);
+        isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
+        isolate.set_capture_stack_trace_for_uncaught_exceptions(true, 16);
+        isolate.set_promise_reject_callback(promise_reject_callback);
+        isolate.set_host_initialize_import_meta_object_callback(modules::import_meta_callback);
+
+        let state = Rc::new(RefCell::new(WorkerState::new(sender)));
+        isolate.set_slot(state.clone());
+        isolate.set_slot(SharedModuleMap::default());
+
+        let (context, hooks) = {
+            v8::scope!(let scope, &mut isolate);
+            let context = v8::Context::new(scope, Default::default());
+            let scope = &mut v8::ContextScope::new(scope, context);
+            let hooks = bootstrap(scope)?;
+            (v8::Global::new(scope, context), hooks)
+        };
+        Ok(Self { hooks, context, state, tasks: receiver, last_activity: Instant::now(), isolate })
+    }
+
+    /// A handle for the server to queue requests on this worker's loop.
+    pub fn task_sender(&self) -> mpsc::UnboundedSender<Task> {
+        self.state.borrow().tasks.clone()
+    }
+
+    /// Evaluates the main script; a module's top-level await is awaited on the event loop.
+    pub async fn execute_main(&mut self, script: &MainScript) -> Result<(), StartupError> {
+        let url = modules::path_to_url(&script.path)?;
+        let source = std::fs::read_to_string(&script.path)
+            .map_err(|source| StartupError::Read { path: script.path.clone(), source })?;
+        let is_mjs = script.path.extension().is_some_and(|ext| ext == "mjs");
+        let kind = match script.kind {
+            ScriptKind::Detect if is_mjs => ScriptKind::Module,
+            kind => kind,
+        };
+
+        if kind != ScriptKind::Module {
+            match self.run_classic(url.as_str(), &source) {
+                Err(StartupError::Syntax { message, .. })
+                    if kind == ScriptKind::Detect && uses_module_syntax(&message) => {}
+                result => {
+                    self.end_of_macrotask();
+                    return result;
+                }
+            }
+        }
+
+        let (module, evaluation) = self.evaluate_module(&url, source)?;
+        self.end_of_macrotask();
+        self.run_event_loop(RunUntil::Settled(&evaluation)).await;
+        self.finish_module(&module, &evaluation)
+    }
+
+    fn run_classic(&mut self, name: &str, source: &str) -> Result<(), StartupError> {
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        v8::tc_scope!(let scope, scope);
+
+        let code = v8::String::new(scope, source)
+            .ok_or_else(|| StartupError::TooLarge { path: modules::display_name(name) })?;
+        let origin = script_origin(scope, name, false);
+        let Some(script) = v8::Script::compile(scope, code, Some(&origin)) else {
+            return Err(syntax_error(scope));
+        };
+        match script.run(scope) {
+            Some(_) => Ok(()),
+            None => Err(uncaught(scope)),
+        }
+    }
+
+    fn evaluate_module(
+        &mut self,
+        url: &url::Url,
+        source: String,
+    ) -> Result<(v8::Global<v8::Module>, v8::Global<v8::Promise>), StartupError> {
+        let modules = self.isolate.get_slot::<SharedModuleMap>().cloned().expect("module map");
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+
+        let module = modules::load_graph(scope, &modules, url, Some(source))?;
+        modules::instantiate(scope, module)?;
+        v8::tc_scope!(let scope, scope);
+        let Some(result) = module.evaluate(scope) else {
+            return Err(uncaught(scope));
+        };
+        let promise = v8::Local::<v8::Promise>::try_from(result)
+            .map_err(|_| StartupError::Internal("module evaluation gave no promise".into()))?;
+        // Its rejection is reported as a start-up failure, not as an unhandled rejection.
+        promise.mark_as_handled();
+        Ok((v8::Global::new(scope, module), v8::Global::new(scope, promise)))
+    }
+
+    /// After the module settled: report a failure, or install `export default { fetch }`.
+    fn finish_module(
+        &mut self,
+        module: &v8::Global<v8::Module>,
+        evaluation: &v8::Global<v8::Promise>,
+    ) -> Result<(), StartupError> {
+        let result = {
+            v8::scope!(let scope, &mut self.isolate);
+            let context = v8::Local::new(scope, &self.context);
+            let scope = &mut v8::ContextScope::new(scope, context);
+            let evaluation = v8::Local::new(scope, evaluation);
+            match evaluation.state() {
+                v8::PromiseState::Pending => return Err(StartupError::StalledTopLevelAwait),
+                v8::PromiseState::Rejected => {
+                    let reason = evaluation.result(scope);
+                    return Err(StartupError::Uncaught(describe_exception(scope, reason, None)));
+                }
+                v8::PromiseState::Fulfilled => {}
+            }
+            let module = v8::Local::new(scope, module);
+            let namespace = module.get_module_namespace();
+            let namespace = v8::Local::<v8::Object>::try_from(namespace)
+                .map_err(|_| StartupError::Internal("module namespace is not an object".into()))?;
+            let key = v8::String::new(scope, "default").expect("short string");
+            match namespace.get(scope, key.into()) {
+                Some(handler) if !handler.is_undefined() => {
+                    let hook = v8::Local::new(scope, &self.hooks.set_module_handler);
+                    let undefined = v8::undefined(scope).into();
+                    v8::tc_scope!(let scope, scope);
+                    match hook.call(scope, undefined, &[handler]) {
+                        Some(_) => Ok(()),
+                        None => Err(uncaught(scope)),
+                    }
+                }
+                _ => Ok(()),
+            }
+        };
+        self.end_of_macrotask();
+        result
+    }
+
+    /// Runs the event loop: macrotasks one at a time, each followed by a microtask checkpoint.
+    pub async fn run_event_loop(&mut self, until: RunUntil<'_>) {
+        loop {
+            if crate::platform::pump(&self.isolate) {
+                self.end_of_macrotask();
+                continue;
+            }
+            let idle = !self.state.borrow().has_pending_work();
+            match until {
+                RunUntil::Idle if idle => return,
+                RunUntil::Settled(promise) if idle || !self.is_pending(promise) => return,
+                _ => {}
+            }
+
+            let next_timer = self.state.borrow().timers.next_deadline();
+            let pump_at = (self.last_activity.elapsed() < ACTIVE_WINDOW)
+                .then(|| Instant::now() + PUMP_INTERVAL);
+            let wake = tokio::select! {
+                task = self.tasks.recv() => task.map(Wake::Task),
+                () = sleep_until(next_timer) => Some(Wake::Timers),
+                () = sleep_until(pump_at) => Some(Wake::Pump),
+            };
+            match wake {
+                Some(Wake::Task(task)) => self.run_task(task),
+                Some(Wake::Timers) => self.run_due_timers(),
+                Some(Wake::Pump) | None => {}
+            }
+        }
+    }
+
+    fn is_pending(&mut self, promise: &v8::Global<v8::Promise>) -> bool {
+        v8::scope!(let scope, &mut self.isolate);
+        v8::Local::new(scope, promise).state() == v8::PromiseState::Pending
+    }
+
+    fn run_task(&mut self, task: Task) {
+        match task {
+            Task::Fetch(request) => self.dispatch_fetch(request),
+            Task::OpDone { promise, result } => self.settle_op(promise, result),
+        }
+        self.end_of_macrotask();
+    }
+
+    fn run_due_timers(&mut self) {
+        // Timers armed while these run wait for the next turn, so a zero-delay timer that
+        // re-arms itself cannot starve requests.
+        let now = Instant::now();
+        loop {
+            let Some(id) = self.state.borrow_mut().timers.pop_due(now) else { break };
+            {
+                v8::scope!(let scope, &mut self.isolate);
+                let context = v8::Local::new(scope, &self.context);
+                let scope = &mut v8::ContextScope::new(scope, context);
+                let id = v8::Integer::new_from_unsigned(scope, id).into();
+                call_hook(scope, &self.hooks.fire_timer, &[id]);
+            }
+            self.end_of_macrotask();
+        }
+    }
+
+    fn dispatch_fetch(&mut self, request: IncomingRequest) {
+        let (rid, body_rid) = {
+            let mut state = self.state.borrow_mut();
+            let rid = state.next_rid();
+            state.responders.insert(rid, request.responder);
+            let body_rid = (!hyper::body::Body::is_end_stream(&request.body)).then(|| {
+                let body_rid = state.next_rid();
+                let source = Rc::new(tokio::sync::Mutex::new(request.body));
+                state.body_sources.insert(body_rid, source);
+                body_rid
+            });
+            (rid, body_rid)
+        };
+
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let mut headers = Vec::with_capacity(request.headers.len() * 2);
+        for (name, value) in &request.headers {
+            let name = v8::String::new(scope, name.as_str()).expect("header names are short");
+            let value = v8::String::new_from_one_byte(
+                scope,
+                value.as_bytes(),
+                v8::NewStringType::Normal,
+            )
+            .expect("header values are bounded by hyper");
+            headers.push(name.into());
+            headers.push(value.into());
+        }
+        let args = [
+            v8::Integer::new_from_unsigned(scope, rid).into(),
+            v8::String::new(scope, request.method.as_str()).expect("short string").into(),
+            v8::String::new(scope, &request.url).expect("bounded URL").into(),
+            v8::Array::new_with_elements(scope, &headers).into(),
+            match body_rid {
+                Some(body_rid) => v8::Integer::new_from_unsigned(scope, body_rid).into(),
+                None => v8::null(scope).into(),
+            },
+        ];
+        if call_hook(scope, &self.hooks.dispatch_fetch, &args).is_none() {
+            // The hook catches everything itself; failing here is a bug in the built-ins. Do
+            // not leave the client waiting.
+            let responder = state(scope).borrow_mut().responders.remove(&rid);
+            if let Some(responder) = responder {
+                let mut response = http::Response::new(crate::fetch_event::ResponseBody::empty());
+                *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+                let _ = responder.send(response);
+            }
+        }
+    }
+
+    fn settle_op(&mut self, id: u32, result: Result<crate::state::OpValue, crate::bindings::OpError>) {
+        let Some(resolver) = self.state.borrow_mut().take_promise(id) else { return };
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let resolver = v8::Local::new(scope, resolver);
+        match result {
+            Ok(value) => {
+                let value = value.to_v8(scope);
+                resolver.resolve(scope, value);
+            }
+            Err(error) => {
+                let exception = error.to_exception(scope);
+                resolver.reject(scope, exception);
+            }
+        }
+    }
+
+    /// The end of every macrotask: perform a microtask checkpoint, then notify about promises
+    /// rejected without a handler (https://html.spec.whatwg.org/#notify-about-rejected-promises).
+    fn end_of_macrotask(&mut self) {
+        self.last_activity = Instant::now();
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        scope.perform_microtask_checkpoint();
+        loop {
+            let rejections = std::mem::take(&mut self.state.borrow_mut().rejections);
+            if rejections.is_empty() {
+                break;
+            }
+            for PendingRejection { promise, reason } in rejections {
+                let promise = v8::Local::new(scope, promise);
+                let reason = v8::Local::new(scope, reason);
+                let prevented = call_hook(
+                    scope,
+                    &self.hooks.dispatch_unhandled_rejection,
+                    &[promise.into(), reason],
+                );
+                if prevented != Some(true) {
+                    let text = describe_exception(scope, reason, None);
+                    crate::console::print_error(&format!("Uncaught (in promise) {text}"));
+                }
+            }
+            scope.perform_microtask_checkpoint();
+        }
+    }
+}
+
+enum Wake {
+    Task(Task),
+    Timers,
+    Pump,
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// V8's messages for module syntax in a classic script: the cue to retry as a module.
+fn uses_module_syntax(message: &str) -> bool {
+    [
+        "Cannot use import statement outside a module",
+        "Unexpected token 'export'",
+        "Cannot use 'import.meta' outside a module",
+        "await is only valid in async functions and the top level bodies of modules",
+    ]
+    .iter()
+    .any(|cue| message.contains(cue))
+}
+
+pub fn script_origin<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    name: &str,
+    is_module: bool,
+) -> v8::ScriptOrigin<'s> {
+    let name = v8::String::new(scope, name).expect("script names are short");
+    v8::ScriptOrigin::new(scope, name.into(), 0, 0, false, 0, None, false, false, is_module, None)
+}
+
+/// Calls a hook of the built-ins; returns whether its result was `true`, or `None` (after
+/// logging it) if it threw, which only a bug in the built-ins can cause.
+fn call_hook(
+    scope: &mut v8::PinScope<'_, '_>,
+    hook: &v8::Global<v8::Function>,
+    args: &[v8::Local<v8::Value>],
+) -> Option<bool> {
+    let function = v8::Local::new(scope, hook);
+    let undefined = v8::undefined(scope).into();
+    v8::tc_scope!(let scope, scope);
+    match function.call(scope, undefined, args) {
+        Some(result) => Some(result.is_true()),
+        None => {
+            if let Some(exception) = scope.exception() {
+                let message = scope.message();
+                let text = describe_exception(scope, exception, message);
+                tracing::error!("internal error in a built-in hook: {text}");
+            }
+            None
+        }
+    }
+}
+
+/// Evaluates the built-in JS files in order; each evaluates to `(ops, internals) => {}`.
+fn bootstrap(scope: &mut v8::PinScope<'_, '_>) -> Result<Hooks, StartupError> {
+    let ops = create_ops_object(scope);
+    let internals = v8::Object::new(scope);
+    let undefined = v8::undefined(scope).into();
+    for (name, source) in BUILTINS {
+        v8::tc_scope!(let scope, scope);
+        let failed = |scope: &mut _, what: &str| {
+            let error = uncaught(scope);
+            StartupError::Internal(format!("built-in {name} failed to {what}: {error}"))
+        };
+        let code = v8::String::new(scope, source).expect("built-ins fit in a V8 string");
+        let origin = script_origin(scope, &format!("aworker:js/{name}"), false);
+        let Some(script) = v8::Script::compile(scope, code, Some(&origin)) else {
+            return Err(failed(scope, "compile"));
+        };
+        let Some(function) = script.run(scope) else {
+            return Err(failed(scope, "evaluate"));
+        };
+        let Ok(function) = v8::Local::<v8::Function>::try_from(function) else {
+            return Err(StartupError::Internal(format!("built-in {name} is not a function")));
+        };
+        if function.call(scope, undefined, &[ops.into(), internals.into()]).is_none() {
+            return Err(failed(scope, "run"));
+        }
+    }
+
+    let hook = |name: &str| -> Result<v8::Global<v8::Function>, StartupError> {
+        let key = v8::String::new(scope, name).expect("short string");
+        internals
+            .get(scope, key.into())
+            .and_then(|value| v8::Local::<v8::Function>::try_from(value).ok())
+            .map(|function| v8::Global::new(scope, function))
+            .ok_or_else(|| StartupError::Internal(format!("the built-ins define no {name}()")))
+    };
+    Ok(Hooks {
+        dispatch_fetch: hook("dispatchFetch")?,
+        fire_timer: hook("fireTimer")?,
+        dispatch_unhandled_rejection: hook("dispatchUnhandledRejection")?,
+        set_module_handler: hook("setModuleHandler")?,
+    })
+}
+
+/// Records promises rejected without a handler; the end of the macrotask reports those that
+/// still have none (https://html.spec.whatwg.org/#the-hostpromiserejectiontracker-implementation).
+extern "C" fn promise_reject_callback(message: v8::PromiseRejectMessage) {
+    // SAFETY: V8 calls this on the isolate's thread with its context entered.
+    v8::callback_scope!(unsafe scope, &message);
+    let promise = message.get_promise();
+    let state = state(scope);
+    match message.get_event() {
+        v8::PromiseRejectEvent::PromiseRejectWithNoHandler => {
+            let reason = message.get_value().unwrap_or_else(|| v8::undefined(scope).into());
+            let rejection = PendingRejection {
+                promise: v8::Global::new(scope, promise),
+                reason: v8::Global::new(scope, reason),
+            };
+            state.borrow_mut().rejections.push(rejection);
+        }
+        v8::PromiseRejectEvent::PromiseHandlerAddedAfterReject => {
+            // TODO(conform): a promise already reported gets a `rejectionhandled` event.
+            state.borrow_mut().rejections.retain(|pending| pending.promise != promise);
+        }
+        _ => {}
+    }
+}
