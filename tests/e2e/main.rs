@@ -1,1 +1,5 @@
+//! End-to-end tests: the built `aworker` executable, driven over HTTP and the command line.
+//! One test binary for all of them, so V8-free test code links once.
 
+mod cli;
+mod serve;
