@@ -341,6 +341,13 @@ op_table![
     crate::fetch_event::op_body_abort,
     crate::fetch_event::op_body_read,
     crate::fetch_event::op_body_discard,
+    crate::fetch::op_fetch,
+    crate::global_scope::op_import_scripts,
+    crate::global_scope::op_location,
+    crate::url::op_url_parse,
+    crate::url::op_url_set,
+    crate::url::op_url_search_params_parse,
+    crate::url::op_url_search_params_serialize,
 ];
 
 /// The external references of every native callback, for isolates that may create or

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use crate::worker::{MainScript, RunUntil, ScriptKind, Worker};
+use crate::worker::{MainScript, RunUntil, ScriptKind, Worker, WorkerOptions};
 
 #[derive(Debug, Parser)]
 #[command(name = "aworker", version, about = "A Web-interoperable JavaScript runtime")]
@@ -36,6 +36,15 @@ struct ScriptArgs {
     /// Evaluate the script as an ES module (detected from `.mjs` or import/export otherwise).
     #[arg(long)]
     module: bool,
+
+    /// The URL the worker is loaded from, as `self.location` shows it.
+    #[arg(long, value_name = "URL")]
+    location: Option<url::Url>,
+
+    /// Test mode: resolve every host name fetch() meets to 127.0.0.1 (the WPT harness uses
+    /// it for its other-origin host names).
+    #[arg(long, hide = true)]
+    resolve_to_loopback: bool,
 }
 
 #[derive(Debug, Args)]
@@ -56,6 +65,13 @@ impl ScriptArgs {
     fn main_script(&self) -> MainScript {
         let kind = if self.module { ScriptKind::Module } else { ScriptKind::Detect };
         MainScript { path: self.script.clone(), kind }
+    }
+
+    fn worker_options(&self) -> WorkerOptions {
+        WorkerOptions {
+            location: self.location.clone(),
+            resolve_to_loopback: self.resolve_to_loopback,
+        }
     }
 }
 
@@ -122,8 +138,9 @@ fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(
 
 fn run(args: ScriptArgs) -> Result<(), Failure> {
     let script = args.main_script();
+    let options = args.worker_options();
     block_on(|| async move {
-        let mut worker = Worker::new()?;
+        let mut worker = Worker::new(options)?;
         worker.execute_main(&script).await?;
         worker.run_event_loop(RunUntil::Idle).await;
         Ok(())
@@ -135,10 +152,11 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
     // Bound before the script runs, so a busy port fails before any user code does.
     let listener = crate::serve::bind(addr).map_err(setup_error)?;
     let script = args.script.main_script();
+    let options = args.script.worker_options();
     block_on(|| async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|error| setup_error(format!("cannot listen on {addr}: {error}")))?;
-        let mut worker = Worker::new()?;
+        let mut worker = Worker::new(options)?;
         worker.execute_main(&script).await?;
 
         let bound = listener.local_addr().map_err(setup_error)?;

@@ -9,12 +9,18 @@ pub mod cli;
 pub mod console;
 pub mod encoding;
 pub mod error;
+pub mod fetch;
 pub mod fetch_event;
+pub mod global_scope;
 pub mod modules;
 pub mod platform;
 pub mod serve;
 pub mod state;
 pub mod timers;
+pub mod url;
 pub mod worker;
 
-pub use worker::{MainScript, ScriptKind, Worker};
+pub use worker::{MainScript, ScriptKind, Worker, WorkerOptions};
+
+/// `navigator.userAgent`, and the User-Agent of `fetch()`.
+pub const USER_AGENT: &str = concat!("aworker/", env!("CARGO_PKG_VERSION"));

@@ -31,6 +31,7 @@ pub enum OpValue {
     Undefined,
     Null,
     Bytes(Bytes),
+    Fetched(Box<crate::fetch::FetchedResponse>),
 }
 
 impl OpValue {
@@ -40,6 +41,7 @@ impl OpValue {
             Self::Undefined => v8::undefined(scope).into(),
             Self::Null => v8::null(scope).into(),
             Self::Bytes(bytes) => ByteBuf(bytes.into()).to_v8(scope),
+            Self::Fetched(response) => response.to_v8(scope),
         }
     }
 }
@@ -114,6 +116,14 @@ pub struct PendingRejection {
 
 pub struct WorkerState {
     pub tasks: mpsc::UnboundedSender<Task>,
+    /// The main script's URL: `importScripts()` resolves against it.
+    pub main_url: Option<url::Url>,
+    /// Start-up is over: `importScripts()` refuses new scripts from now on.
+    pub started: bool,
+    /// Test mode: every host name resolves to 127.0.0.1 (WPT's other-origin hosts).
+    pub resolve_to_loopback: bool,
+    /// `self.location`, when the worker was given one (`--location`).
+    pub location: Option<String>,
     pub time_origin: TimeOrigin,
     pub timers: Timers,
     pub rejections: Vec<PendingRejection>,
@@ -131,6 +141,10 @@ impl WorkerState {
     pub fn new(tasks: mpsc::UnboundedSender<Task>) -> Self {
         Self {
             tasks,
+            main_url: None,
+            started: false,
+            resolve_to_loopback: false,
+            location: None,
             time_origin: TimeOrigin::now(),
             timers: Timers::default(),
             rejections: Vec::new(),

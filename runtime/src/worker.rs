@@ -37,6 +37,15 @@ pub enum ScriptKind {
     Module,
 }
 
+/// Settings of a worker that hold for its whole life.
+#[derive(Debug, Clone, Default)]
+pub struct WorkerOptions {
+    /// `self.location`: the URL the worker pretends to be loaded from.
+    pub location: Option<url::Url>,
+    /// Test mode: every host name `fetch()` meets resolves to 127.0.0.1.
+    pub resolve_to_loopback: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct MainScript {
     pub path: PathBuf,
@@ -74,7 +83,7 @@ pub struct Worker {
 
 impl Worker {
     /// Creates an isolate with the whole global scope set up by the built-in JS.
-    pub fn new() -> Result<Self, StartupError> {
+    pub fn new(options: WorkerOptions) -> Result<Self, StartupError> {
         crate::platform::platform();
         let (sender, receiver) = mpsc::unbounded_channel();
         let params = v8::CreateParams::default().external_references(external_references().into());
@@ -84,7 +93,10 @@ impl Worker {
         isolate.set_promise_reject_callback(promise_reject_callback);
         isolate.set_host_initialize_import_meta_object_callback(modules::import_meta_callback);
 
-        let state = Rc::new(RefCell::new(WorkerState::new(sender)));
+        let mut state = WorkerState::new(sender);
+        state.location = options.location.map(String::from);
+        state.resolve_to_loopback = options.resolve_to_loopback;
+        let state = Rc::new(RefCell::new(state));
         isolate.set_slot(state.clone());
         isolate.set_slot(SharedModuleMap::default());
 
@@ -108,6 +120,18 @@ impl Worker {
         let url = modules::path_to_url(&script.path)?;
         let source = std::fs::read_to_string(&script.path)
             .map_err(|source| StartupError::Read { path: script.path.clone(), source })?;
+        self.state.borrow_mut().main_url = Some(url.clone());
+        let result = self.evaluate_main(script, url, source).await;
+        self.state.borrow_mut().started = true;
+        result
+    }
+
+    async fn evaluate_main(
+        &mut self,
+        script: &MainScript,
+        url: url::Url,
+        source: String,
+    ) -> Result<(), StartupError> {
         let is_mjs = script.path.extension().is_some_and(|ext| ext == "mjs");
         let kind = match script.kind {
             ScriptKind::Detect if is_mjs => ScriptKind::Module,
