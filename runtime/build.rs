@@ -17,13 +17,22 @@ fn main() {
     let mut out = String::from("/// The built-in JS files, in load order: (name, source).\n");
     out.push_str("pub static BUILTINS: &[(&str, &str)] = &[\n");
     for path in &files {
-        let name = path.file_name().unwrap().to_str().expect("ASCII file names");
+        let name = path
+            .file_name()
+            .unwrap()
+            .to_str()
+            .expect("ASCII file names");
         assert!(
             name.as_bytes()[..2].iter().all(u8::is_ascii_digit),
             "runtime/js/{name}: built-in files start with a two-digit load order"
         );
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(out, "    ({name:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());

@@ -17,7 +17,10 @@ pub fn aworker_bin() -> PathBuf {
     }
     let exe = std::env::current_exe().expect("the test binary knows its path");
     // target/<profile>/deps/e2e-<hash> -> target/<profile>/aworker
-    let profile_dir = exe.parent().and_then(Path::parent).expect("test binary is in deps/");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binary is in deps/");
     let bin = profile_dir.join("aworker");
     assert!(
         bin.exists(),
@@ -29,12 +32,16 @@ pub fn aworker_bin() -> PathBuf {
 
 /// A file under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 /// A file under the repository's `examples/`.
 pub fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name)
 }
 
 /// Runs `aworker` with `args` to completion (at most 30 s).
@@ -73,7 +80,10 @@ impl Server {
             .arg(script)
             .args(["--port", "0"])
             .args(extra)
-            .env("AWORKER_LOG", std::env::var("AWORKER_LOG").unwrap_or_else(|_| "info".into()))
+            .env(
+                "AWORKER_LOG",
+                std::env::var("AWORKER_LOG").unwrap_or_else(|_| "info".into()),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -102,12 +112,20 @@ impl Server {
         });
 
         match receiver.recv_timeout(Duration::from_secs(30)) {
-            Ok(base) => Server { child, base, stderr, stdout },
+            Ok(base) => Server {
+                child,
+                base,
+                stderr,
+                stdout,
+            },
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
                 std::thread::sleep(Duration::from_millis(50));
-                panic!("aworker serve did not start; stderr:\n{}", stderr.lock().unwrap());
+                panic!(
+                    "aworker serve did not start; stderr:\n{}",
+                    stderr.lock().unwrap()
+                );
             }
         }
     }
@@ -162,7 +180,9 @@ fn collect(mut pipe: impl Read + Send + 'static, sink: Arc<Mutex<String>>) {
             if n == 0 {
                 break;
             }
-            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buffer[..n]));
         }
     });
 }

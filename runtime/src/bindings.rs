@@ -53,7 +53,8 @@ impl OpError {
     }
 
     pub fn to_exception<'s>(&self, scope: &mut v8::PinScope<'s, '_>) -> v8::Local<'s, v8::Value> {
-        let message = v8::String::new(scope, self.message()).unwrap_or_else(|| v8::String::empty(scope));
+        let message =
+            v8::String::new(scope, self.message()).unwrap_or_else(|| v8::String::empty(scope));
         match self {
             Self::Type(_) => v8::Exception::type_error(scope, message),
             Self::Range(_) => v8::Exception::range_error(scope, message),
@@ -93,41 +94,61 @@ impl<'s> FromV8<'s> for v8::Local<'s, v8::Value> {
 }
 
 impl<'s> FromV8<'s> for bool {
-    fn from_v8(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> OpResult<Self> {
+    fn from_v8(
+        scope: &mut v8::PinScope<'s, '_>,
+        value: v8::Local<'s, v8::Value>,
+    ) -> OpResult<Self> {
         Ok(value.boolean_value(scope))
     }
 }
 
 impl<'s> FromV8<'s> for f64 {
-    fn from_v8(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> OpResult<Self> {
+    fn from_v8(
+        scope: &mut v8::PinScope<'s, '_>,
+        value: v8::Local<'s, v8::Value>,
+    ) -> OpResult<Self> {
         match value.is_number() {
-            true => value.number_value(scope).ok_or_else(|| OpError::type_error("expected a number")),
+            true => value
+                .number_value(scope)
+                .ok_or_else(|| OpError::type_error("expected a number")),
             false => Err(OpError::type_error("expected a number")),
         }
     }
 }
 
 impl<'s> FromV8<'s> for u32 {
-    fn from_v8(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> OpResult<Self> {
+    fn from_v8(
+        scope: &mut v8::PinScope<'s, '_>,
+        value: v8::Local<'s, v8::Value>,
+    ) -> OpResult<Self> {
         let number = f64::from_v8(scope, value)?;
         if number.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&number) {
-            return Err(OpError::range_error(format!("{number} is not an unsigned 32-bit integer")));
+            return Err(OpError::range_error(format!(
+                "{number} is not an unsigned 32-bit integer"
+            )));
         }
         Ok(number as u32)
     }
 }
 
 impl<'s> FromV8<'s> for u16 {
-    fn from_v8(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> OpResult<Self> {
+    fn from_v8(
+        scope: &mut v8::PinScope<'s, '_>,
+        value: v8::Local<'s, v8::Value>,
+    ) -> OpResult<Self> {
         let number = u32::from_v8(scope, value)?;
-        u16::try_from(number)
-            .map_err(|_| OpError::range_error(format!("{number} is out of range for a 16-bit integer")))
+        u16::try_from(number).map_err(|_| {
+            OpError::range_error(format!("{number} is out of range for a 16-bit integer"))
+        })
     }
 }
 
 /// Strings are converted as USVStrings: lone surrogates become U+FFFD.
 impl<'s> FromV8<'s> for String {
-    fn from_v8(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> OpResult<Self> {
+    fn from_v8(
+        scope: &mut v8::PinScope<'s, '_>,
+        value: v8::Local<'s, v8::Value>,
+    ) -> OpResult<Self> {
         if !value.is_string() {
             return Err(OpError::type_error("expected a string"));
         }
@@ -136,7 +157,10 @@ impl<'s> FromV8<'s> for String {
 }
 
 impl<'s, T: FromV8<'s>> FromV8<'s> for Option<T> {
-    fn from_v8(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> OpResult<Self> {
+    fn from_v8(
+        scope: &mut v8::PinScope<'s, '_>,
+        value: v8::Local<'s, v8::Value>,
+    ) -> OpResult<Self> {
         if value.is_null_or_undefined() {
             Ok(None)
         } else {
@@ -147,7 +171,10 @@ impl<'s, T: FromV8<'s>> FromV8<'s> for Option<T> {
 
 /// A sequence given as a JS array.
 impl<'s, T: FromV8<'s>> FromV8<'s> for Vec<T> {
-    fn from_v8(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> OpResult<Self> {
+    fn from_v8(
+        scope: &mut v8::PinScope<'s, '_>,
+        value: v8::Local<'s, v8::Value>,
+    ) -> OpResult<Self> {
         let array = v8::Local::<v8::Array>::try_from(value)
             .map_err(|_| OpError::type_error("expected an array"))?;
         let mut items = Vec::with_capacity(array.length() as usize);
@@ -184,7 +211,9 @@ impl<'s> FromV8<'s> for ByteBuf {
             };
             return Ok(Self(bytes));
         }
-        Err(OpError::type_error("expected an ArrayBuffer or ArrayBufferView"))
+        Err(OpError::type_error(
+            "expected an ArrayBuffer or ArrayBufferView",
+        ))
     }
 }
 
@@ -344,6 +373,7 @@ op_table![
     crate::fetch::op_fetch,
     crate::global_scope::op_import_scripts,
     crate::global_scope::op_location,
+    crate::global_scope::op_user_agent,
     crate::url::op_url_parse,
     crate::url::op_url_set,
     crate::url::op_url_search_params_parse,
@@ -353,7 +383,11 @@ op_table![
 /// The external references of every native callback, for isolates that may create or
 /// restore a startup snapshot.
 pub fn external_references() -> Vec<v8::ExternalReference> {
-    OPS.iter().map(|op| v8::ExternalReference { function: op.callback }).collect()
+    OPS.iter()
+        .map(|op| v8::ExternalReference {
+            function: op.callback,
+        })
+        .collect()
 }
 
 /// Builds the `ops` object handed to the built-in JS.

@@ -4,6 +4,7 @@
 //! or setup error (bad flag, unreadable or invalid script, busy port). Messages start with
 //! `aworker:` and name their input.
 
+use std::io::IsTerminal;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,7 +15,11 @@ use tracing_subscriber::EnvFilter;
 use crate::worker::{MainScript, RunUntil, ScriptKind, Worker, WorkerOptions};
 
 #[derive(Debug, Parser)]
-#[command(name = "aworker", version, about = "A Web-interoperable JavaScript runtime")]
+#[command(
+    name = "aworker",
+    version,
+    about = "A Web-interoperable JavaScript runtime"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -63,8 +68,15 @@ struct ServeArgs {
 
 impl ScriptArgs {
     fn main_script(&self) -> MainScript {
-        let kind = if self.module { ScriptKind::Module } else { ScriptKind::Detect };
-        MainScript { path: self.script.clone(), kind }
+        let kind = if self.module {
+            ScriptKind::Module
+        } else {
+            ScriptKind::Detect
+        };
+        MainScript {
+            path: self.script.clone(),
+            kind,
+        }
     }
 
     fn worker_options(&self) -> WorkerOptions {
@@ -83,12 +95,18 @@ struct Failure {
 
 impl From<crate::error::StartupError> for Failure {
     fn from(error: crate::error::StartupError) -> Self {
-        Self { code: error.exit_code(), message: error.to_string() }
+        Self {
+            code: error.exit_code(),
+            message: error.to_string(),
+        }
     }
 }
 
 fn setup_error(message: impl std::fmt::Display) -> Failure {
-    Failure { code: 2, message: message.to_string() }
+    Failure {
+        code: 2,
+        message: message.to_string(),
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -120,6 +138,7 @@ fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 }
 

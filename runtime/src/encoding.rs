@@ -45,13 +45,22 @@ mod tests {
     #[test]
     fn bom_is_stripped_unless_ignored() {
         assert_eq!(decode_utf8(b"\xEF\xBB\xBFhi", false, false).unwrap(), "hi");
-        assert_eq!(decode_utf8(b"\xEF\xBB\xBFhi", false, true).unwrap(), "\u{FEFF}hi");
+        assert_eq!(
+            decode_utf8(b"\xEF\xBB\xBFhi", false, true).unwrap(),
+            "\u{FEFF}hi"
+        );
     }
 
     #[test]
     fn invalid_bytes_are_replaced_per_maximal_subpart_or_refused_when_fatal() {
-        assert_eq!(decode_utf8(b"a\xF0\x9F\x92b", false, false).unwrap(), "a\u{FFFD}b");
-        assert_eq!(decode_utf8(b"\xC0\x80", false, false).unwrap(), "\u{FFFD}\u{FFFD}");
+        assert_eq!(
+            decode_utf8(b"a\xF0\x9F\x92b", false, false).unwrap(),
+            "a\u{FFFD}b"
+        );
+        assert_eq!(
+            decode_utf8(b"\xC0\x80", false, false).unwrap(),
+            "\u{FFFD}\u{FFFD}"
+        );
         assert!(decode_utf8(b"a\xFF", true, false).is_err());
     }
 }

@@ -11,13 +11,20 @@ use crate::modules::display_name;
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("{}: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("{location}: {message}")]
     Syntax { location: String, message: String },
 
     #[error("cannot resolve '{specifier}'{}: {reason}", referrer.as_ref().map(|r| format!(" from {}", display_name(r))).unwrap_or_default())]
-    Resolve { specifier: String, referrer: Option<String>, reason: String },
+    Resolve {
+        specifier: String,
+        referrer: Option<String>,
+        reason: String,
+    },
 
     #[error("{path}: the source is too large for V8")]
     TooLarge { path: String },
@@ -59,7 +66,10 @@ pub fn syntax_error(scope: &mut TryCatchScope<'_, '_, '_, '_>) -> StartupError {
         let line = msg.get_line_number(scope).unwrap_or(0);
         format!("{resource}:{line}:{}", msg.get_start_column() + 1)
     });
-    StartupError::Syntax { location: location.unwrap_or_default(), message }
+    StartupError::Syntax {
+        location: location.unwrap_or_default(),
+        message,
+    }
 }
 
 /// The exception caught by `scope` while running start-up code.

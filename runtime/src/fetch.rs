@@ -43,13 +43,17 @@ impl FetchedResponse {
         }
         let items = [
             v8::Integer::new_from_unsigned(scope, self.status.into()).into(),
-            v8::String::new(scope, &self.status_text).expect("short string").into(),
+            v8::String::new(scope, &self.status_text)
+                .expect("short string")
+                .into(),
             v8::Array::new_with_elements(scope, &headers).into(),
             match self.body {
                 Some(rid) => v8::Integer::new_from_unsigned(scope, rid).into(),
                 None => v8::null(scope).into(),
             },
-            v8::String::new(scope, &self.url).expect("bounded URL").into(),
+            v8::String::new(scope, &self.url)
+                .expect("bounded URL")
+                .into(),
             v8::Boolean::new(scope, self.redirected).into(),
         ];
         v8::Array::new_with_elements(scope, &items).into()
@@ -103,10 +107,13 @@ fn outgoing(
 ) -> OpResult<Outgoing> {
     let method = http::Method::from_bytes(method.as_bytes())
         .map_err(|_| OpError::type_error(format!("'{method}' is not a valid HTTP method")))?;
-    let url = url::Url::parse(url).map_err(|_| OpError::type_error(format!("Invalid URL: '{url}'")))?;
+    let url =
+        url::Url::parse(url).map_err(|_| OpError::type_error(format!("Invalid URL: '{url}'")))?;
     let mut map = http::HeaderMap::new();
     for pair in headers.chunks(2) {
-        let (Some(name), Some(value)) = (pair.first(), pair.get(1)) else { break };
+        let (Some(name), Some(value)) = (pair.first(), pair.get(1)) else {
+            break;
+        };
         let name = http::HeaderName::from_bytes(&name.0)
             .map_err(|_| OpError::type_error("invalid header name"))?;
         let value = http::HeaderValue::from_bytes(&value.0)
@@ -118,7 +125,12 @@ fn outgoing(
         Some(BodyInit::Text(text)) => Bytes::from(text),
         Some(BodyInit::Bytes(bytes)) => Bytes::from(bytes.0),
     };
-    Ok(Outgoing { method, url, headers: map, body })
+    Ok(Outgoing {
+        method,
+        url,
+        headers: map,
+        body,
+    })
 }
 
 /// https://fetch.spec.whatwg.org/#http-fetch, reduced to plain HTTP/1.1.
@@ -135,12 +147,22 @@ async fn fetch(
         let location = response.headers().get(http::header::LOCATION).cloned();
         let is_redirect = matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308);
         if !is_redirect || location.is_none() || redirect == RedirectMode::Manual {
-            return Ok(finish(&state, response, request.url.to_string(), redirected));
+            return Ok(finish(
+                &state,
+                response,
+                request.url.to_string(),
+                redirected,
+            ));
         }
         if redirect == RedirectMode::Error {
-            return Err(network_error(format!("{} redirected and redirect is 'error'", request.url)));
+            return Err(network_error(format!(
+                "{} redirected and redirect is 'error'",
+                request.url
+            )));
         }
-        let location = location.and_then(|l| l.to_str().ok().map(str::to_owned)).unwrap_or_default();
+        let location = location
+            .and_then(|l| l.to_str().ok().map(str::to_owned))
+            .unwrap_or_default();
         let next = request
             .url
             .join(&location)
@@ -151,7 +173,12 @@ async fn fetch(
         if to_get {
             request.method = http::Method::GET;
             request.body = Bytes::new();
-            for name in ["content-encoding", "content-language", "content-location", "content-type"] {
+            for name in [
+                "content-encoding",
+                "content-language",
+                "content-location",
+                "content-type",
+            ] {
                 request.headers.remove(name);
             }
         }
@@ -171,12 +198,19 @@ fn finish(
     let headers = parts
         .headers
         .iter()
-        .map(|(name, value)| (name.as_str().to_owned(), Bytes::copy_from_slice(value.as_bytes())))
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                Bytes::copy_from_slice(value.as_bytes()),
+            )
+        })
         .collect();
     let body = (!hyper::body::Body::is_end_stream(&body)).then(|| {
         let mut state = state.borrow_mut();
         let rid = state.next_rid();
-        state.body_sources.insert(rid, Rc::new(tokio::sync::Mutex::new(body)));
+        state
+            .body_sources
+            .insert(rid, Rc::new(tokio::sync::Mutex::new(body)));
         rid
     });
     FetchedResponse {
@@ -222,11 +256,16 @@ async fn send(
     if let Ok(value) = http::HeaderValue::from_str(authority) {
         headers.insert(http::header::HOST, value);
     }
-    headers.entry(http::header::ACCEPT).or_insert(http::HeaderValue::from_static("*/*"));
+    headers
+        .entry(http::header::ACCEPT)
+        .or_insert(http::HeaderValue::from_static("*/*"));
     headers
         .entry(http::header::USER_AGENT)
         .or_insert(http::HeaderValue::from_static(crate::USER_AGENT));
-    sender.send_request(outgoing).await.map_err(|e| format!("{url}: {e}"))
+    sender
+        .send_request(outgoing)
+        .await
+        .map_err(|e| format!("{url}: {e}"))
 }
 
 /// Resolves on this thread: tokio's resolver would start a blocking-pool thread.

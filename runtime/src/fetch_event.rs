@@ -71,9 +71,9 @@ impl Body for ResponseBody {
     ) -> Poll<Option<Result<Frame<Bytes>, BodyAborted>>> {
         match self.get_mut() {
             Self::Full(bytes) => Poll::Ready(bytes.take().map(|bytes| Ok(Frame::data(bytes)))),
-            Self::Stream(receiver) => {
-                receiver.poll_recv(cx).map(|chunk| chunk.map(|chunk| chunk.map(Frame::data)))
-            }
+            Self::Stream(receiver) => receiver
+                .poll_recv(cx)
+                .map(|chunk| chunk.map(|chunk| chunk.map(Frame::data))),
         }
     }
 
@@ -94,7 +94,10 @@ impl Body for ResponseBody {
 pub struct ByteString(pub Vec<u8>);
 
 impl<'s> FromV8<'s> for ByteString {
-    fn from_v8(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> OpResult<Self> {
+    fn from_v8(
+        scope: &mut v8::PinScope<'s, '_>,
+        value: v8::Local<'s, v8::Value>,
+    ) -> OpResult<Self> {
         let text = String::from_v8(scope, value)?;
         text.chars()
             .map(|c| u8::try_from(u32::from(c)).ok())
@@ -111,7 +114,10 @@ pub enum BodyInit {
 }
 
 impl<'s> FromV8<'s> for BodyInit {
-    fn from_v8(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> OpResult<Self> {
+    fn from_v8(
+        scope: &mut v8::PinScope<'s, '_>,
+        value: v8::Local<'s, v8::Value>,
+    ) -> OpResult<Self> {
         if value.is_string() {
             return String::from_v8(scope, value).map(Self::Text);
         }
@@ -125,7 +131,9 @@ fn build_response(
     body: ResponseBody,
 ) -> OpResult<http::Response<ResponseBody>> {
     if headers.len() % 2 != 0 {
-        return Err(OpError::type_error("headers must be a flat list of name/value pairs"));
+        return Err(OpError::type_error(
+            "headers must be a flat list of name/value pairs",
+        ));
     }
     let mut response = http::Response::new(body);
     *response.status_mut() = http::StatusCode::from_u16(status)
@@ -272,7 +280,9 @@ async fn read_chunk(
             },
             Some(Err(error)) => {
                 state.borrow_mut().body_sources.remove(&rid);
-                return Err(OpError::type_error(format!("error reading the request body: {error}")));
+                return Err(OpError::type_error(format!(
+                    "error reading the request body: {error}"
+                )));
             }
         }
     }

@@ -52,7 +52,9 @@ op! {
 /// returns false.
 fn run_script(scope: &mut v8::PinScope<'_, '_>, name: &str, source: &str) -> bool {
     v8::tc_scope!(let scope, scope);
-    let Some(code) = v8::String::new(scope, source) else { return false };
+    let Some(code) = v8::String::new(scope, source) else {
+        return false;
+    };
     let origin = crate::worker::script_origin(scope, name, false);
     let ran = v8::Script::compile(scope, code, Some(&origin)).and_then(|script| script.run(scope));
     if ran.is_none() {
@@ -66,5 +68,12 @@ op! {
     /// The worker's location (`--location`), or null.
     fn op_location(scope) -> OpResult<Option<String>> {
         Ok(state(scope).borrow().location.clone())
+    }
+}
+
+op! {
+    /// `navigator.userAgent`.
+    fn op_user_agent(scope) -> OpResult<String> {
+        Ok(crate::USER_AGENT.to_owned())
     }
 }

@@ -25,7 +25,12 @@ pub struct ModuleMap {
 pub type SharedModuleMap = Rc<RefCell<ModuleMap>>;
 
 impl ModuleMap {
-    fn insert(&mut self, scope: &mut v8::PinScope<'_, '_>, url: Url, module: v8::Local<v8::Module>) {
+    fn insert(
+        &mut self,
+        scope: &mut v8::PinScope<'_, '_>,
+        url: Url,
+        module: v8::Local<v8::Module>,
+    ) {
         let global = v8::Global::new(scope, module);
         self.by_hash
             .entry(module.get_identity_hash())
@@ -36,7 +41,10 @@ impl ModuleMap {
 
     fn url_of(&self, module: v8::Local<v8::Module>) -> Option<&Url> {
         let candidates = self.by_hash.get(&module.get_identity_hash())?;
-        candidates.iter().find(|(global, _)| *global == module).map(|(_, url)| url)
+        candidates
+            .iter()
+            .find(|(global, _)| *global == module)
+            .map(|(_, url)| url)
     }
 }
 
@@ -77,9 +85,13 @@ pub fn resolve(specifier: &str, referrer: &Url) -> Result<Url, StartupError> {
         referrer: Some(referrer.to_string()),
         reason: reason.to_string(),
     };
-    let relative = ["./", "../", "/"].iter().any(|prefix| specifier.starts_with(prefix));
+    let relative = ["./", "../", "/"]
+        .iter()
+        .any(|prefix| specifier.starts_with(prefix));
     let url = if relative {
-        referrer.join(specifier).map_err(|e| error(&e.to_string()))?
+        referrer
+            .join(specifier)
+            .map_err(|e| error(&e.to_string()))?
     } else {
         match Url::parse(specifier) {
             Ok(url) => url,
@@ -121,8 +133,12 @@ pub fn load_graph<'s>(
 
     let requests = module.get_module_requests();
     for index in 0..requests.length() {
-        let Some(request) = requests.get(scope, index) else { continue };
-        let Ok(request) = v8::Local::<v8::ModuleRequest>::try_from(request) else { continue };
+        let Some(request) = requests.get(scope, index) else {
+            continue;
+        };
+        let Ok(request) = v8::Local::<v8::ModuleRequest>::try_from(request) else {
+            continue;
+        };
         let specifier = request.get_specifier().to_rust_string_lossy(scope);
         let child = resolve(&specifier, url)?;
         load_graph(scope, modules, &child, None)?;
@@ -184,7 +200,10 @@ fn resolve_callback<'s>(
         .ok_or_else(|| format!("the module importing '{specifier}' is unknown"))
         .and_then(|referrer| resolve(&specifier, referrer).map_err(|e| e.to_string()))
         .and_then(|url| {
-            modules.by_url.get(&url).ok_or_else(|| format!("module '{url}' was not loaded"))
+            modules
+                .by_url
+                .get(&url)
+                .ok_or_else(|| format!("module '{url}' was not loaded"))
         });
     match found {
         Ok(global) => Some(v8::Local::new(scope, global)),
@@ -205,8 +224,12 @@ pub extern "C" fn import_meta_callback(
 ) {
     // SAFETY: V8 calls this while the module's context is entered.
     v8::callback_scope!(unsafe scope, context);
-    let Some(modules) = scope.get_slot::<SharedModuleMap>().cloned() else { return };
-    let Some(url) = modules.borrow().url_of(module).map(Url::to_string) else { return };
+    let Some(modules) = scope.get_slot::<SharedModuleMap>().cloned() else {
+        return;
+    };
+    let Some(url) = modules.borrow().url_of(module).map(Url::to_string) else {
+        return;
+    };
     let (Some(key), Some(value)) = (v8::String::new(scope, "url"), v8::String::new(scope, &url))
     else {
         return;
@@ -224,8 +247,14 @@ mod tests {
 
     #[test]
     fn relative_specifiers_resolve_against_the_referrer() {
-        assert_eq!(resolve("./lib/a.js", &base()).unwrap().as_str(), "file:///srv/app/lib/a.js");
-        assert_eq!(resolve("../b.js", &base()).unwrap().as_str(), "file:///srv/b.js");
+        assert_eq!(
+            resolve("./lib/a.js", &base()).unwrap().as_str(),
+            "file:///srv/app/lib/a.js"
+        );
+        assert_eq!(
+            resolve("../b.js", &base()).unwrap().as_str(),
+            "file:///srv/b.js"
+        );
         assert_eq!(resolve("/c.js", &base()).unwrap().as_str(), "file:///c.js");
     }
 
@@ -233,7 +262,12 @@ mod tests {
     fn bare_and_remote_specifiers_are_refused_with_the_reason() {
         let bare = resolve("lodash", &base()).unwrap_err().to_string();
         assert!(bare.contains("bare specifiers are not supported"), "{bare}");
-        let remote = resolve("https://example.com/x.js", &base()).unwrap_err().to_string();
-        assert!(remote.contains("'https:' imports are not supported"), "{remote}");
+        let remote = resolve("https://example.com/x.js", &base())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            remote.contains("'https:' imports are not supported"),
+            "{remote}"
+        );
     }
 }

@@ -23,7 +23,10 @@ pub enum ListenError {
     #[error("cannot listen on {addr}: address in use")]
     InUse { addr: SocketAddr },
     #[error("cannot listen on {addr}: {source}")]
-    Other { addr: SocketAddr, source: std::io::Error },
+    Other {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// Binds the listening socket (before the script runs, so a busy port fails fast).
@@ -32,7 +35,9 @@ pub fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ListenError> {
         std::io::ErrorKind::AddrInUse => ListenError::InUse { addr },
         _ => ListenError::Other { addr, source },
     })?;
-    listener.set_nonblocking(true).map_err(|source| ListenError::Other { addr, source })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|source| ListenError::Other { addr, source })?;
     Ok(listener)
 }
 
@@ -78,7 +83,11 @@ async fn handle(
     let url = request_url(&request, local);
     let (parts, body) = request.into_parts();
     let method = parts.method.clone();
-    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
 
     let (responder, answer) = oneshot::channel();
     let incoming = IncomingRequest {
@@ -90,9 +99,15 @@ async fn handle(
     };
     let response = match tasks.send(Task::Fetch(incoming)) {
         Ok(()) => answer.await.unwrap_or_else(|_| {
-            status_response(http::StatusCode::INTERNAL_SERVER_ERROR, "the worker dropped the request")
+            status_response(
+                http::StatusCode::INTERNAL_SERVER_ERROR,
+                "the worker dropped the request",
+            )
         }),
-        Err(_) => status_response(http::StatusCode::SERVICE_UNAVAILABLE, "the worker has stopped"),
+        Err(_) => status_response(
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            "the worker has stopped",
+        ),
     };
 
     let status = response.status().as_u16();
@@ -104,9 +119,10 @@ async fn handle(
 fn status_response(status: http::StatusCode, text: &str) -> http::Response<ResponseBody> {
     let mut response = http::Response::new(ResponseBody::text(format!("{text}\n")));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain;charset=UTF-8"));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("text/plain;charset=UTF-8"),
+    );
     response
 }
 
@@ -117,7 +133,9 @@ fn request_url<B>(request: &http::Request<B>, local: SocketAddr) -> String {
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
     let authority = uri.authority().map(|a| a.as_str().to_owned()).or_else(|| {
         let host = request.headers().get(http::header::HOST)?.to_str().ok()?;
-        host.parse::<http::uri::Authority>().ok().map(|a| a.as_str().to_owned())
+        host.parse::<http::uri::Authority>()
+            .ok()
+            .map(|a| a.as_str().to_owned())
     });
     let authority = authority.unwrap_or_else(|| local.to_string());
     format!("http://{authority}{path}")
@@ -133,13 +151,22 @@ mod tests {
 
     #[test]
     fn url_uses_the_host_header() {
-        let request = http::Request::get("/a?b=1").header("host", "example.test:81").body(()).unwrap();
-        assert_eq!(request_url(&request, local()), "http://example.test:81/a?b=1");
+        let request = http::Request::get("/a?b=1")
+            .header("host", "example.test:81")
+            .body(())
+            .unwrap();
+        assert_eq!(
+            request_url(&request, local()),
+            "http://example.test:81/a?b=1"
+        );
     }
 
     #[test]
     fn url_falls_back_to_the_listening_address_for_a_bad_host() {
-        let request = http::Request::get("/x").header("host", "bad host/").body(()).unwrap();
+        let request = http::Request::get("/x")
+            .header("host", "bad host/")
+            .body(())
+            .unwrap();
         assert_eq!(request_url(&request, local()), "http://127.0.0.1:8000/x");
     }
 

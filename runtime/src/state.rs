@@ -22,7 +22,10 @@ pub enum Task {
     /// An HTTP request to dispatch as a FetchEvent.
     Fetch(IncomingRequest),
     /// An async op finished; settle its promise.
-    OpDone { promise: u32, result: Result<OpValue, OpError> },
+    OpDone {
+        promise: u32,
+        result: Result<OpValue, OpError>,
+    },
 }
 
 /// What an async op resolves its promise with.
@@ -60,7 +63,10 @@ impl TimeOrigin {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs_f64() * 1000.0)
             .unwrap_or(0.0);
-        Self { instant: Instant::now(), unix_ms }
+        Self {
+            instant: Instant::now(),
+            unix_ms,
+        }
     }
 }
 
@@ -201,7 +207,10 @@ where
     tokio::task::spawn_local(async move {
         let result = future.await;
         // The loop outlives every op it started; if it is gone, nobody waits for the answer.
-        let _ = tasks.send(Task::OpDone { promise: id, result });
+        let _ = tasks.send(Task::OpDone {
+            promise: id,
+            result,
+        });
     });
     promise
 }
@@ -227,7 +236,10 @@ mod tests {
         timers.start(1, Duration::ZERO);
         timers.start(2, Duration::from_secs(60));
         timers.cancel(1);
-        assert_eq!(timers.pop_due(Instant::now() + Duration::from_millis(1)), None);
+        assert_eq!(
+            timers.pop_due(Instant::now() + Duration::from_millis(1)),
+            None
+        );
         assert!(timers.next_deadline().is_some());
     }
 }

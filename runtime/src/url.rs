@@ -65,7 +65,7 @@ op! {
     fn op_url_set(scope, href: String, which: u32, value: String) -> OpResult<Strings> {
         let mut url = Url::parse(&href).map_err(|e| OpError::type_error(e.to_string()))?;
         // The URL Standard's setters ignore failures: the URL stays as it was.
-        let _ = match which {
+        match which {
             0 => quirks::set_href(&mut url, &value)
                 .map_err(|_| OpError::type_error(format!("Invalid URL: '{value}'")))?,
             2 => quirks::set_protocol(&mut url, &value).unwrap_or(()),
@@ -78,7 +78,7 @@ op! {
             9 => quirks::set_search(&mut url, &value),
             10 => quirks::set_hash(&mut url, &value),
             other => return Err(OpError::range_error(format!("no URL setter {other}"))),
-        };
+        }
         Ok(Strings(components(&url)))
     }
 }
@@ -112,7 +112,20 @@ mod tests {
         let parts = components(&url);
         assert_eq!(parts[0], "http://user:pw@example.com:8080/a%20b?x#y");
         assert_eq!(parts[1], "http://example.com:8080");
-        assert_eq!(&parts[2..], ["http:", "user", "pw", "example.com:8080", "example.com", "8080", "/a%20b", "?x", "#y"]);
+        assert_eq!(
+            &parts[2..],
+            [
+                "http:",
+                "user",
+                "pw",
+                "example.com:8080",
+                "example.com",
+                "8080",
+                "/a%20b",
+                "?x",
+                "#y"
+            ]
+        );
     }
 
     #[test]

@@ -107,7 +107,14 @@ impl Worker {
             let hooks = bootstrap(scope)?;
             (v8::Global::new(scope, context), hooks)
         };
-        Ok(Self { hooks, context, state, tasks: receiver, last_activity: Instant::now(), isolate })
+        Ok(Self {
+            hooks,
+            context,
+            state,
+            tasks: receiver,
+            last_activity: Instant::now(),
+            isolate,
+        })
     }
 
     /// A handle for the server to queue requests on this worker's loop.
@@ -118,8 +125,11 @@ impl Worker {
     /// Evaluates the main script; a module's top-level await is awaited on the event loop.
     pub async fn execute_main(&mut self, script: &MainScript) -> Result<(), StartupError> {
         let url = modules::path_to_url(&script.path)?;
-        let source = std::fs::read_to_string(&script.path)
-            .map_err(|source| StartupError::Read { path: script.path.clone(), source })?;
+        let source =
+            std::fs::read_to_string(&script.path).map_err(|source| StartupError::Read {
+                path: script.path.clone(),
+                source,
+            })?;
         self.state.borrow_mut().main_url = Some(url.clone());
         let result = self.evaluate_main(script, url, source).await;
         self.state.borrow_mut().started = true;
@@ -161,8 +171,9 @@ impl Worker {
         let scope = &mut v8::ContextScope::new(scope, context);
         v8::tc_scope!(let scope, scope);
 
-        let code = v8::String::new(scope, source)
-            .ok_or_else(|| StartupError::TooLarge { path: modules::display_name(name) })?;
+        let code = v8::String::new(scope, source).ok_or_else(|| StartupError::TooLarge {
+            path: modules::display_name(name),
+        })?;
         let origin = script_origin(scope, name, false);
         let Some(script) = v8::Script::compile(scope, code, Some(&origin)) else {
             return Err(syntax_error(scope));
@@ -178,7 +189,11 @@ impl Worker {
         url: &url::Url,
         source: String,
     ) -> Result<(v8::Global<v8::Module>, v8::Global<v8::Promise>), StartupError> {
-        let modules = self.isolate.get_slot::<SharedModuleMap>().cloned().expect("module map");
+        let modules = self
+            .isolate
+            .get_slot::<SharedModuleMap>()
+            .cloned()
+            .expect("module map");
         v8::scope!(let scope, &mut self.isolate);
         let context = v8::Local::new(scope, &self.context);
         let scope = &mut v8::ContextScope::new(scope, context);
@@ -193,7 +208,10 @@ impl Worker {
             .map_err(|_| StartupError::Internal("module evaluation gave no promise".into()))?;
         // Its rejection is reported as a start-up failure, not as an unhandled rejection.
         promise.mark_as_handled();
-        Ok((v8::Global::new(scope, module), v8::Global::new(scope, promise)))
+        Ok((
+            v8::Global::new(scope, module),
+            v8::Global::new(scope, promise),
+        ))
     }
 
     /// After the module settled: report a failure, or install `export default { fetch }`.
@@ -211,7 +229,9 @@ impl Worker {
                 v8::PromiseState::Pending => return Err(StartupError::StalledTopLevelAwait),
                 v8::PromiseState::Rejected => {
                     let reason = evaluation.result(scope);
-                    return Err(StartupError::Uncaught(describe_exception(scope, reason, None)));
+                    return Err(StartupError::Uncaught(describe_exception(
+                        scope, reason, None,
+                    )));
                 }
                 v8::PromiseState::Fulfilled => {}
             }
@@ -285,7 +305,9 @@ impl Worker {
         // re-arms itself cannot starve requests.
         let now = Instant::now();
         loop {
-            let Some(id) = self.state.borrow_mut().timers.pop_due(now) else { break };
+            let Some(id) = self.state.borrow_mut().timers.pop_due(now) else {
+                break;
+            };
             {
                 v8::scope!(let scope, &mut self.isolate);
                 let context = v8::Local::new(scope, &self.context);
@@ -317,19 +339,20 @@ impl Worker {
         let mut headers = Vec::with_capacity(request.headers.len() * 2);
         for (name, value) in &request.headers {
             let name = v8::String::new(scope, name.as_str()).expect("header names are short");
-            let value = v8::String::new_from_one_byte(
-                scope,
-                value.as_bytes(),
-                v8::NewStringType::Normal,
-            )
-            .expect("header values are bounded by hyper");
+            let value =
+                v8::String::new_from_one_byte(scope, value.as_bytes(), v8::NewStringType::Normal)
+                    .expect("header values are bounded by hyper");
             headers.push(name.into());
             headers.push(value.into());
         }
         let args = [
             v8::Integer::new_from_unsigned(scope, rid).into(),
-            v8::String::new(scope, request.method.as_str()).expect("short string").into(),
-            v8::String::new(scope, &request.url).expect("bounded URL").into(),
+            v8::String::new(scope, request.method.as_str())
+                .expect("short string")
+                .into(),
+            v8::String::new(scope, &request.url)
+                .expect("bounded URL")
+                .into(),
             v8::Array::new_with_elements(scope, &headers).into(),
             match body_rid {
                 Some(body_rid) => v8::Integer::new_from_unsigned(scope, body_rid).into(),
@@ -348,8 +371,14 @@ impl Worker {
         }
     }
 
-    fn settle_op(&mut self, id: u32, result: Result<crate::state::OpValue, crate::bindings::OpError>) {
-        let Some(resolver) = self.state.borrow_mut().take_promise(id) else { return };
+    fn settle_op(
+        &mut self,
+        id: u32,
+        result: Result<crate::state::OpValue, crate::bindings::OpError>,
+    ) {
+        let Some(resolver) = self.state.borrow_mut().take_promise(id) else {
+            return;
+        };
         v8::scope!(let scope, &mut self.isolate);
         let context = v8::Local::new(scope, &self.context);
         let scope = &mut v8::ContextScope::new(scope, context);
@@ -428,7 +457,19 @@ pub fn script_origin<'s>(
     is_module: bool,
 ) -> v8::ScriptOrigin<'s> {
     let name = v8::String::new(scope, name).expect("script names are short");
-    v8::ScriptOrigin::new(scope, name.into(), 0, 0, false, 0, None, false, false, is_module, None)
+    v8::ScriptOrigin::new(
+        scope,
+        name.into(),
+        0,
+        0,
+        false,
+        0,
+        None,
+        false,
+        false,
+        is_module,
+        None,
+    )
 }
 
 /// Calls a hook of the built-ins; returns whether its result was `true`, or `None` (after
@@ -474,9 +515,14 @@ fn bootstrap(scope: &mut v8::PinScope<'_, '_>) -> Result<Hooks, StartupError> {
             return Err(failed(scope, "evaluate"));
         };
         let Ok(function) = v8::Local::<v8::Function>::try_from(function) else {
-            return Err(StartupError::Internal(format!("built-in {name} is not a function")));
+            return Err(StartupError::Internal(format!(
+                "built-in {name} is not a function"
+            )));
         };
-        if function.call(scope, undefined, &[ops.into(), internals.into()]).is_none() {
+        if function
+            .call(scope, undefined, &[ops.into(), internals.into()])
+            .is_none()
+        {
             return Err(failed(scope, "run"));
         }
     }
@@ -506,7 +552,9 @@ extern "C" fn promise_reject_callback(message: v8::PromiseRejectMessage) {
     let state = state(scope);
     match message.get_event() {
         v8::PromiseRejectEvent::PromiseRejectWithNoHandler => {
-            let reason = message.get_value().unwrap_or_else(|| v8::undefined(scope).into());
+            let reason = message
+                .get_value()
+                .unwrap_or_else(|| v8::undefined(scope).into());
             let rejection = PendingRejection {
                 promise: v8::Global::new(scope, promise),
                 reason: v8::Global::new(scope, reason),
@@ -515,7 +563,10 @@ extern "C" fn promise_reject_callback(message: v8::PromiseRejectMessage) {
         }
         v8::PromiseRejectEvent::PromiseHandlerAddedAfterReject => {
             // TODO(conform): a promise already reported gets a `rejectionhandled` event.
-            state.borrow_mut().rejections.retain(|pending| pending.promise != promise);
+            state
+                .borrow_mut()
+                .rejections
+                .retain(|pending| pending.promise != promise);
         }
         _ => {}
     }

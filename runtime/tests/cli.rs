@@ -4,7 +4,10 @@
 use std::process::Command;
 
 fn aworker(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_aworker")).args(args).output().expect("aworker runs")
+    Command::new(env!("CARGO_BIN_EXE_aworker"))
+        .args(args)
+        .output()
+        .expect("aworker runs")
 }
 
 #[test]

@@ -6,7 +6,10 @@ use aworker_tests::{example, fixture, thread_count, Server};
 use futures::StreamExt;
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap()
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -14,9 +17,15 @@ async fn service_worker_style_answers() {
     let server = Server::start(&example("hello.js"), &[]);
     let response = client().get(server.url("/x?y=1")).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-type"], "text/plain;charset=UTF-8");
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain;charset=UTF-8"
+    );
     let body = response.text().await.unwrap();
-    assert_eq!(body, format!("Hello from aworker! GET {}\n", server.url("/x?y=1")));
+    assert_eq!(
+        body,
+        format!("Hello from aworker! GET {}\n", server.url("/x?y=1"))
+    );
 }
 
 #[tokio::test]
@@ -131,9 +140,21 @@ async fn failing_handlers_give_500_for_their_request_only() {
         let ok = client().get(server.url("/ok")).send().await.unwrap();
         assert_eq!(ok.text().await.unwrap(), "ok", "after {path}");
     }
-    assert!(server.wait_for_stderr("boom in handler"), "{}", server.stderr());
-    assert!(server.wait_for_stderr("rejected in handler"), "{}", server.stderr());
-    assert!(server.wait_for_stderr("non-Response"), "{}", server.stderr());
+    assert!(
+        server.wait_for_stderr("boom in handler"),
+        "{}",
+        server.stderr()
+    );
+    assert!(
+        server.wait_for_stderr("rejected in handler"),
+        "{}",
+        server.stderr()
+    );
+    assert!(
+        server.wait_for_stderr("non-Response"),
+        "{}",
+        server.stderr()
+    );
     assert!(server.is_running());
 }
 
@@ -142,7 +163,11 @@ async fn a_module_handler_that_throws_gives_500() {
     let server = Server::start(&fixture("module_throws.mjs"), &[]);
     let response = client().get(server.url("/")).send().await.unwrap();
     assert_eq!(response.status(), 500);
-    assert!(server.wait_for_stderr("module handler failed"), "{}", server.stderr());
+    assert!(
+        server.wait_for_stderr("module handler failed"),
+        "{}",
+        server.stderr()
+    );
 }
 
 #[tokio::test]
@@ -156,15 +181,27 @@ async fn unhandled_rejections_are_logged_unless_prevented_and_serving_goes_on() 
     assert_eq!(response.text().await.unwrap(), "prevented");
     let ok = client().get(server.url("/ok")).send().await.unwrap();
     assert_eq!(ok.status(), 200);
-    assert!(!server.stderr().contains("this one is prevented"), "{}", server.stderr());
+    assert!(
+        !server.stderr().contains("this one is prevented"),
+        "{}",
+        server.stderr()
+    );
     assert!(server.is_running());
 }
 
 #[tokio::test]
 async fn each_request_is_logged_on_one_line() {
     let server = Server::start(&fixture("echo.js"), &[]);
-    client().get(server.url("/logged?x=1")).send().await.unwrap();
-    assert!(server.wait_for_stderr("GET /logged?x=1 200 "), "{}", server.stderr());
+    client()
+        .get(server.url("/logged?x=1"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        server.wait_for_stderr("GET /logged?x=1 200 "),
+        "{}",
+        server.stderr()
+    );
 }
 
 #[tokio::test]
@@ -184,7 +221,10 @@ async fn a_malformed_request_does_not_stop_the_server() {
     let mut server = Server::start(&fixture("echo.js"), &[]);
     let address = server.base.trim_start_matches("http://").to_string();
     let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
-    stream.write_all(b"GARBAGE\x00 / HTTP/9.9\r\n\r\n").await.unwrap();
+    stream
+        .write_all(b"GARBAGE\x00 / HTTP/9.9\r\n\r\n")
+        .await
+        .unwrap();
     let mut reply = Vec::new();
     let _ = stream.read_to_end(&mut reply).await;
     let ok = client().get(server.url("/")).send().await.unwrap();
@@ -195,7 +235,10 @@ async fn a_malformed_request_does_not_stop_the_server() {
 #[tokio::test]
 async fn http2_with_prior_knowledge_is_served() {
     let server = Server::start(&fixture("echo.js"), &[]);
-    let client = reqwest::Client::builder().http2_prior_knowledge().build().unwrap();
+    let client = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
     let response = client.get(server.url("/h2")).send().await.unwrap();
     assert_eq!(response.version(), reqwest::Version::HTTP_2);
     let body: serde_json::Value = response.json().await.unwrap();

@@ -1,0 +1,180 @@
+"use strict";
+// Loads the built-in JavaScript into a fresh V8 context exactly as the runtime does: each
+// numbered file is a classic script whose completion value is `(ops, internals) => {}`, called
+// in numeric order with the same `internals` object. The ops are fakes recording their calls.
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+// AWORKER_JS_DIR points the tests at another copy of the files (e.g. a subset).
+const jsDir = process.env.AWORKER_JS_DIR || path.join(__dirname, "..");
+
+function builtinFiles() {
+  return fs.readdirSync(jsDir)
+    .filter((name) => /^\d\d_.*\.js$/.test(name))
+    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || (a < b ? -1 : 1));
+}
+
+// Creates a context with the runtime loaded. `overrides` replaces individual fake ops.
+function loadRuntime(overrides = {}) {
+  const context = vm.createContext({});
+  const inContext = (code) => vm.runInContext(code, context);
+  const U8 = inContext("Uint8Array");
+  const CtxPromise = inContext("Promise");
+  const CtxTypeError = inContext("TypeError");
+
+  const printed = [];
+  const logs = [];
+  const timers = new Map();
+  const responses = [];
+  const sinks = new Map();
+  let nextSink = 100;
+  const bodies = new Map();
+
+  // The URL ops stand in for the `url` crate with node's own WHATWG URL.
+  const urlComponents = (url) => [url.href, url.origin, url.protocol, url.username,
+    url.password, url.host, url.hostname, url.port, url.pathname, url.search, url.hash];
+  const urlSetters = { 0: "href", 2: "protocol", 3: "username", 4: "password", 5: "host",
+    6: "hostname", 7: "port", 8: "pathname", 9: "search", 10: "hash" };
+
+  const ops = {
+    op_location: () => null,
+    op_user_agent: () => "aworker/test",
+    op_import_scripts() {},
+    op_fetch: () => CtxPromise.reject(new CtxTypeError("no network in unit tests")),
+    op_url_parse(href, base) {
+      try {
+        return urlComponents(new URL(href, base));
+      } catch {
+        return null;
+      }
+    },
+    op_url_set(href, which, value) {
+      const url = new URL(href);
+      url[urlSetters[which]] = value;
+      return urlComponents(url);
+    },
+    op_url_search_params_parse(query) {
+      return [...new URLSearchParams(query)].flat();
+    },
+    op_url_search_params_serialize(flat) {
+      const params = new URLSearchParams();
+      for (let i = 0; i < flat.length; i += 2) params.append(flat[i], flat[i + 1]);
+      return params.toString();
+    },
+    op_console_print(level, text) {
+      printed.push({ level, text });
+    },
+    op_log(level, message) {
+      logs.push({ level, message });
+    },
+    op_timer_start(id, delay) {
+      timers.set(id, delay);
+    },
+    op_timer_cancel(id) {
+      timers.delete(id);
+    },
+    op_now() {
+      return performance.now();
+    },
+    op_time_origin() {
+      return performance.timeOrigin;
+    },
+    op_encoding_encode_utf8(string) {
+      return new U8(Buffer.from(String(string).toWellFormed(), "utf8"));
+    },
+    op_encoding_decode_utf8(bytes, fatal, ignoreBOM) {
+      const view = ArrayBuffer.isView(bytes)
+        ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        : new Uint8Array(bytes);
+      try {
+        return new TextDecoder("utf-8", { fatal, ignoreBOM }).decode(view);
+      } catch {
+        throw new CtxTypeError("The encoded data was not valid for encoding utf-8");
+      }
+    },
+    op_respond(rid, status, statusText, headers, body) {
+      let text = body;
+      if (body !== null && typeof body !== "string") {
+        const view = ArrayBuffer.isView(body)
+          ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
+          : new Uint8Array(body);
+        text = Buffer.from(view).toString("utf8");
+      }
+      responses.push({ rid, status, statusText, headers: [...headers], body: text });
+    },
+    op_respond_stream(rid, status, statusText, headers) {
+      const sinkRid = nextSink++;
+      const response = {
+        rid, status, statusText, headers: [...headers], chunks: [], closed: false,
+        aborted: null, stream: true,
+      };
+      responses.push(response);
+      sinks.set(sinkRid, response);
+      return sinkRid;
+    },
+    op_body_write(sinkRid, chunk) {
+      const response = sinks.get(sinkRid);
+      if (response.failWrites) {
+        return CtxPromise.reject(new CtxTypeError("client disconnected"));
+      }
+      response.chunks.push(Buffer.from(chunk).toString("utf8"));
+      return CtxPromise.resolve(undefined);
+    },
+    op_body_close(sinkRid) {
+      sinks.get(sinkRid).closed = true;
+    },
+    op_body_abort(sinkRid, message) {
+      sinks.get(sinkRid).aborted = message;
+    },
+    op_body_read(sourceRid) {
+      const source = bodies.get(sourceRid);
+      if (source.reading) throw new Error("concurrent read on one body source");
+      source.reading = true;
+      return new CtxPromise((resolve) => {
+        setImmediate(() => {
+          source.reading = false;
+          const chunk = source.chunks.shift();
+          resolve(chunk === undefined ? null : new U8(Buffer.from(chunk)));
+        });
+      });
+    },
+    op_body_discard(sourceRid) {
+      bodies.get(sourceRid).discarded = true;
+    },
+    ...overrides,
+  };
+
+  const internals = inContext("({})");
+  for (const name of builtinFiles()) {
+    const source = fs.readFileSync(path.join(jsDir, name), "utf8");
+    const init = vm.runInContext(source, context, { filename: name });
+    if (typeof init !== "function") throw new Error(`${name} did not evaluate to a function`);
+    init(ops, internals);
+  }
+
+  return {
+    context,
+    internals,
+    ops,
+    printed,
+    logs,
+    timers,
+    responses,
+    sinks,
+    // Registers an incoming request body made of string chunks; returns its rid.
+    addBody(rid, chunks) {
+      bodies.set(rid, { chunks: [...chunks], reading: false, discarded: false });
+      return bodies.get(rid);
+    },
+    run: inContext,
+    U8,
+  };
+}
+
+// Lets pending promise jobs and setImmediate callbacks (fake I/O) run.
+async function settle(rounds = 20) {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+module.exports = { loadRuntime, settle, builtinFiles };
