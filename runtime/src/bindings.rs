@@ -330,27 +330,39 @@ macro_rules! op {
     };
 }
 
+/// The Rust signature every op has after [`op!`].
+pub type OpFn = for<'s, 'i> fn(
+    &mut v8::PinScope<'s, 'i>,
+    v8::FunctionCallbackArguments<'s>,
+    v8::ReturnValue<'s, v8::Value>,
+);
+
 /// One native function exposed to the built-in JS as `ops.<name>`.
 pub struct OpDecl {
     pub name: &'static str,
-    pub callback: v8::FunctionCallback,
+    pub function: OpFn,
 }
 
 macro_rules! op_table {
     ($($path:path),* $(,)?) => {
-        /// Every op, in one table: the bootstrap installs them and the snapshot lists them.
-        pub static OPS: std::sync::LazyLock<Vec<OpDecl>> = std::sync::LazyLock::new(|| {
-            vec![$(OpDecl {
-                name: {
-                    let path = stringify!($path);
-                    match path.rfind(':') {
-                        Some(colon) => &path[colon + 1..],
-                        None => path,
-                    }
-                },
-                callback: $path.map_fn_to(),
-            }),*]
-        });
+        /// Every op, in one table. Its order is part of the startup snapshot (build.rs reads
+        /// this list), so the ops object always maps `ops[name]` to the right index.
+        pub static OPS: &[OpDecl] = &[$(OpDecl {
+            name: {
+                let path = stringify!($path);
+                // `crate::area::op_name` -> `op_name`; const-evaluable, so done by hand.
+                let bytes = path.as_bytes();
+                let mut start = bytes.len();
+                while start > 0 && bytes[start - 1] != b':' && bytes[start - 1] != b' ' {
+                    start -= 1;
+                }
+                match std::str::from_utf8(bytes.split_at(start).1) {
+                    Ok(name) => name,
+                    Err(_) => panic!("op paths are ASCII"),
+                }
+            },
+            function: $path,
+        }),*];
     };
 }
 
@@ -380,27 +392,33 @@ op_table![
     crate::url::op_url_search_params_serialize,
 ];
 
-/// The external references of every native callback, for isolates that may create or
-/// restore a startup snapshot.
-pub fn external_references() -> Vec<v8::ExternalReference> {
-    OPS.iter()
-        .map(|op| v8::ExternalReference {
-            function: op.callback,
-        })
-        .collect()
+/// The native callback behind every op: the op's index in [`OPS`] is the function's data.
+fn op_dispatch<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    rv: v8::ReturnValue<'s, v8::Value>,
+) {
+    let index = args.data().uint32_value(scope).unwrap_or(u32::MAX) as usize;
+    match OPS.get(index) {
+        Some(op) => (op.function)(scope, args, rv),
+        None => OpError::error(format!("no op {index}")).throw(scope),
+    }
 }
 
-/// Builds the `ops` object handed to the built-in JS.
-pub fn create_ops_object<'s>(scope: &mut v8::PinScope<'s, '_>) -> v8::Local<'s, v8::Object> {
-    let ops = v8::Object::new(scope);
-    for op in OPS.iter() {
-        let name = v8::String::new(scope, op.name).expect("op names are short ASCII");
-        let function = v8::Function::builder_raw(op.callback)
-            .constructor_behavior(v8::ConstructorBehavior::Throw)
-            .build(scope)
-            .expect("creating a native function cannot fail outside of termination");
-        function.set_name(name);
-        ops.set(scope, name.into(), function.into());
-    }
-    ops
+/// The names of the ops, in table order.
+pub fn op_names() -> Vec<&'static str> {
+    OPS.iter().map(|op| op.name).collect()
+}
+
+/// The op dispatcher as a raw V8 callback.
+pub fn dispatch_callback() -> v8::FunctionCallback {
+    op_dispatch.map_fn_to()
+}
+
+/// The external references of every native callback, for isolates that may create or
+/// restore a startup snapshot. Ops share one callback (see `bootstrap.rs`).
+pub fn external_references() -> Vec<v8::ExternalReference> {
+    vec![v8::ExternalReference {
+        function: dispatch_callback(),
+    }]
 }

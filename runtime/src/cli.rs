@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use crate::worker::{MainScript, RunUntil, ScriptKind, Worker, WorkerOptions};
+use crate::worker::{Builtins, MainScript, RunUntil, ScriptKind, Worker, WorkerOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +50,11 @@ struct ScriptArgs {
     /// it for its other-origin host names).
     #[arg(long, hide = true)]
     resolve_to_loopback: bool,
+
+    /// Evaluate the built-in JS from source instead of restoring the built-in snapshot (for
+    /// measuring what the snapshot saves).
+    #[arg(long, hide = true)]
+    no_builtin_snapshot: bool,
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +86,11 @@ impl ScriptArgs {
 
     fn worker_options(&self) -> WorkerOptions {
         WorkerOptions {
+            builtins: if self.no_builtin_snapshot {
+                Builtins::Source
+            } else {
+                Builtins::Snapshot
+            },
             location: self.location.clone(),
             resolve_to_loopback: self.resolve_to_loopback,
         }

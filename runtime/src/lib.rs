@@ -5,6 +5,7 @@
 //! ARCHITECTURE.md at the repository root for the map.
 
 pub mod bindings;
+pub mod bootstrap;
 pub mod cli;
 pub mod console;
 pub mod encoding;
@@ -20,7 +21,7 @@ pub mod timers;
 pub mod url;
 pub mod worker;
 
-pub use worker::{MainScript, ScriptKind, Worker, WorkerOptions};
+pub use worker::{Builtins, MainScript, ScriptKind, Worker, WorkerOptions};
 
 /// `navigator.userAgent`, and the User-Agent of `fetch()`.
 pub const USER_AGENT: &str = concat!("aworker/", env!("CARGO_PKG_VERSION"));

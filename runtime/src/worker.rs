@@ -13,13 +13,15 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use crate::bindings::{create_ops_object, external_references};
+use crate::bindings::{dispatch_callback, external_references, op_names};
+use crate::bootstrap::{evaluate_builtins, INTERNALS_INDEX};
 use crate::error::{describe_exception, syntax_error, uncaught, StartupError};
 use crate::fetch_event::IncomingRequest;
 use crate::modules::{self, SharedModuleMap};
 use crate::state::{state, PendingRejection, SharedState, Task, WorkerState};
 
 include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
+include!(concat!(env!("OUT_DIR"), "/snapshot.rs"));
 
 /// How often the loop wakes up to run V8's foreground tasks while the worker is active.
 const PUMP_INTERVAL: Duration = Duration::from_millis(50);
@@ -37,9 +39,20 @@ pub enum ScriptKind {
     Module,
 }
 
+/// Where the global scope of a new worker comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Builtins {
+    /// Restored from the startup snapshot embedded in the binary.
+    #[default]
+    Snapshot,
+    /// Evaluated from the built-in JS (what the snapshot saves; kept for measuring it).
+    Source,
+}
+
 /// Settings of a worker that hold for its whole life.
 #[derive(Debug, Clone, Default)]
 pub struct WorkerOptions {
+    pub builtins: Builtins,
     /// `self.location`: the URL the worker pretends to be loaded from.
     pub location: Option<url::Url>,
     /// Test mode: every host name `fetch()` meets resolves to 127.0.0.1.
@@ -62,6 +75,13 @@ pub enum RunUntil<'a> {
     Settled(&'a v8::Global<v8::Promise>),
 }
 
+/// How [`Worker::create`] sets up the isolate.
+enum Start {
+    Builtins,
+    UserSnapshot(Vec<u8>),
+    SnapshotCreator,
+}
+
 /// The functions of the built-in JS that the runtime calls.
 struct Hooks {
     dispatch_fetch: v8::Global<v8::Function>,
@@ -74,6 +94,7 @@ pub struct Worker {
     // Handles are declared before the isolate: fields drop in order, and a handle must not
     // outlive its isolate.
     hooks: Hooks,
+    internals: v8::Global<v8::Object>,
     context: v8::Global<v8::Context>,
     state: SharedState,
     tasks: mpsc::UnboundedReceiver<Task>,
@@ -84,15 +105,40 @@ pub struct Worker {
 impl Worker {
     /// Creates an isolate with the whole global scope set up by the built-in JS.
     pub fn new(options: WorkerOptions) -> Result<Self, StartupError> {
+        Self::create(options, Start::Builtins)
+    }
+
+    /// Restores a worker from a user snapshot's V8 blob (see `snapshot.rs`).
+    pub fn from_snapshot(options: WorkerOptions, blob: Vec<u8>) -> Result<Self, StartupError> {
+        Self::create(options, Start::UserSnapshot(blob))
+    }
+
+    /// Creates a worker whose state can be written as a user snapshot afterwards.
+    pub fn for_snapshot(options: WorkerOptions) -> Result<Self, StartupError> {
+        Self::create(options, Start::SnapshotCreator)
+    }
+
+    fn create(options: WorkerOptions, start: Start) -> Result<Self, StartupError> {
         crate::platform::platform();
-        let (sender, receiver) = mpsc::unbounded_channel();
+        debug_assert_eq!(SNAPSHOT_OP_NAMES, op_names().as_slice());
+        let from_source = matches!(start, Start::Builtins) && options.builtins == Builtins::Source;
         let params = v8::CreateParams::default().external_references(external_references().into());
-        let mut isolate = v8::Isolate::new(params);
+        let mut isolate = match start {
+            Start::SnapshotCreator => v8::Isolate::snapshot_creator_from_existing_snapshot(
+                BUILTIN_SNAPSHOT.into(),
+                Some(external_references().into()),
+                None,
+            ),
+            Start::UserSnapshot(blob) => v8::Isolate::new(params.snapshot_blob(blob.into())),
+            Start::Builtins if from_source => v8::Isolate::new(params),
+            Start::Builtins => v8::Isolate::new(params.snapshot_blob(BUILTIN_SNAPSHOT.into())),
+        };
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
         isolate.set_capture_stack_trace_for_uncaught_exceptions(true, 16);
         isolate.set_promise_reject_callback(promise_reject_callback);
         isolate.set_host_initialize_import_meta_object_callback(modules::import_meta_callback);
 
+        let (sender, receiver) = mpsc::unbounded_channel();
         let mut state = WorkerState::new(sender);
         state.location = options.location.map(String::from);
         state.resolve_to_loopback = options.resolve_to_loopback;
@@ -100,21 +146,65 @@ impl Worker {
         isolate.set_slot(state.clone());
         isolate.set_slot(SharedModuleMap::default());
 
-        let (context, hooks) = {
+        let (context, internals, hooks) = {
             v8::scope!(let scope, &mut isolate);
             let context = v8::Context::new(scope, Default::default());
             let scope = &mut v8::ContextScope::new(scope, context);
-            let hooks = bootstrap(scope)?;
-            (v8::Global::new(scope, context), hooks)
+            let internals = if from_source {
+                evaluate_builtins(scope, &op_names(), dispatch_callback(), BUILTINS)
+                    .map_err(StartupError::Internal)?
+            } else {
+                scope
+                    .get_context_data_from_snapshot_once::<v8::Object>(INTERNALS_INDEX)
+                    .map_err(|e| {
+                        StartupError::Internal(format!("snapshot has no internals: {e}"))
+                    })?
+            };
+            let hooks = Hooks::new(scope, internals)?;
+            (
+                v8::Global::new(scope, context),
+                v8::Global::new(scope, internals),
+                hooks,
+            )
         };
         Ok(Self {
             hooks,
+            internals,
             context,
             state,
             tasks: receiver,
             last_activity: Instant::now(),
             isolate,
         })
+    }
+
+    /// Writes the worker's heap as a V8 startup blob. The worker must have been created with
+    /// [`Worker::for_snapshot`], and nothing may be pending (checked by the caller).
+    pub fn into_snapshot_blob(self) -> Result<Vec<u8>, StartupError> {
+        let Self {
+            hooks,
+            internals,
+            context,
+            state,
+            tasks,
+            mut isolate,
+            ..
+        } = self;
+        {
+            v8::scope!(let scope, &mut isolate);
+            let context = v8::Local::new(scope, &context);
+            let internals = v8::Local::new(scope, &internals);
+            scope.set_default_context(context);
+            let index = scope.add_context_data(context, internals);
+            debug_assert_eq!(index, INTERNALS_INDEX);
+        }
+        // V8 serialises the heap without our handles: every Global must be gone first.
+        drop((hooks, internals, context, state, tasks));
+        isolate.low_memory_notification();
+        let blob = isolate
+            .create_blob(v8::FunctionCodeHandling::Keep)
+            .ok_or_else(|| StartupError::Internal("V8 could not create the snapshot".into()))?;
+        Ok(blob.to_vec())
     }
 
     /// A handle for the server to queue requests on this worker's loop.
@@ -495,52 +585,27 @@ fn call_hook(
     }
 }
 
-/// Evaluates the built-in JS files in order; each evaluates to `(ops, internals) => {}`.
-fn bootstrap(scope: &mut v8::PinScope<'_, '_>) -> Result<Hooks, StartupError> {
-    let ops = create_ops_object(scope);
-    let internals = v8::Object::new(scope);
-    let undefined = v8::undefined(scope).into();
-    for (name, source) in BUILTINS {
-        v8::tc_scope!(let scope, scope);
-        let failed = |scope: &mut _, what: &str| {
-            let error = uncaught(scope);
-            StartupError::Internal(format!("built-in {name} failed to {what}: {error}"))
+impl Hooks {
+    /// Looks up the hooks the built-ins define on `internals`.
+    fn new(
+        scope: &mut v8::PinScope<'_, '_>,
+        internals: v8::Local<v8::Object>,
+    ) -> Result<Self, StartupError> {
+        let hook = |name: &str| -> Result<v8::Global<v8::Function>, StartupError> {
+            let key = v8::String::new(scope, name).expect("short string");
+            internals
+                .get(scope, key.into())
+                .and_then(|value| v8::Local::<v8::Function>::try_from(value).ok())
+                .map(|function| v8::Global::new(scope, function))
+                .ok_or_else(|| StartupError::Internal(format!("the built-ins define no {name}()")))
         };
-        let code = v8::String::new(scope, source).expect("built-ins fit in a V8 string");
-        let origin = script_origin(scope, &format!("aworker:js/{name}"), false);
-        let Some(script) = v8::Script::compile(scope, code, Some(&origin)) else {
-            return Err(failed(scope, "compile"));
-        };
-        let Some(function) = script.run(scope) else {
-            return Err(failed(scope, "evaluate"));
-        };
-        let Ok(function) = v8::Local::<v8::Function>::try_from(function) else {
-            return Err(StartupError::Internal(format!(
-                "built-in {name} is not a function"
-            )));
-        };
-        if function
-            .call(scope, undefined, &[ops.into(), internals.into()])
-            .is_none()
-        {
-            return Err(failed(scope, "run"));
-        }
+        Ok(Self {
+            dispatch_fetch: hook("dispatchFetch")?,
+            fire_timer: hook("fireTimer")?,
+            dispatch_unhandled_rejection: hook("dispatchUnhandledRejection")?,
+            set_module_handler: hook("setModuleHandler")?,
+        })
     }
-
-    let hook = |name: &str| -> Result<v8::Global<v8::Function>, StartupError> {
-        let key = v8::String::new(scope, name).expect("short string");
-        internals
-            .get(scope, key.into())
-            .and_then(|value| v8::Local::<v8::Function>::try_from(value).ok())
-            .map(|function| v8::Global::new(scope, function))
-            .ok_or_else(|| StartupError::Internal(format!("the built-ins define no {name}()")))
-    };
-    Ok(Hooks {
-        dispatch_fetch: hook("dispatchFetch")?,
-        fire_timer: hook("fireTimer")?,
-        dispatch_unhandled_rejection: hook("dispatchUnhandledRejection")?,
-        set_module_handler: hook("setModuleHandler")?,
-    })
 }
 
 /// Records promises rejected without a handler; the end of the macrotask reports those that
