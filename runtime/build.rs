@@ -27,6 +27,10 @@ fn main() {
     }
 
     let files = builtin_files(&manifest.join("js"));
+    // A directory's own mtime changes only when entries come or go: list every file too.
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
     let mut list = String::from("/// The built-in JS files, in load order: (name, source).\n");
     list.push_str("pub static BUILTINS: &[(&str, &str)] = &[\n");
     for path in &files {

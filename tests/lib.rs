@@ -75,9 +75,18 @@ pub struct Server {
 impl Server {
     /// Starts `aworker serve <script> --port 0 <extra>` and waits until it listens.
     pub fn start(script: &Path, extra: &[&str]) -> Server {
+        Self::spawn(&[script.as_os_str()], extra)
+    }
+
+    /// Starts `aworker serve --snapshot <file> --port 0 <extra>` and waits until it listens.
+    pub fn start_snapshot(snapshot: &Path, extra: &[&str]) -> Server {
+        Self::spawn(&["--snapshot".as_ref(), snapshot.as_os_str()], extra)
+    }
+
+    fn spawn(source: &[&std::ffi::OsStr], extra: &[&str]) -> Server {
         let mut child = Command::new(aworker_bin())
             .arg("serve")
-            .arg(script)
+            .args(source)
             .args(["--port", "0"])
             .args(extra)
             .env(

@@ -131,8 +131,20 @@
     });
   }
 
+  // The timers still armed, as [kind, handler, timeout] (the runtime names them when they
+  // keep a snapshot or fork from being taken).
+  function pending() {
+    const list = [];
+    for (const { 1: timer } of activeTimers) {
+      const kind = timer.repeat ? "setInterval" : "setTimeout";
+      P.ArrayPrototypePush(list, [kind, timer.handler, timer.timeout]);
+    }
+    return list;
+  }
+
   internals.fireTimer = fireTimer;
   internals.timers = {
+    pending,
     setTimeout,
     setInterval,
     clearTimeout,

@@ -48,6 +48,7 @@
   // https://w3c.github.io/ServiceWorker/#extendableevent-interface
   class ExtendableEvent extends Event {
     #pendingPromises = 0;
+    #lifetimePromises = [];
 
     constructor(type, eventInitDict = undefined) {
       const prefix = `Failed to construct '${new.target?.name ?? "ExtendableEvent"}'`;
@@ -77,10 +78,13 @@
 
     static {
       extendableSlots = {
+        lifetimePromises: (event) => event.#lifetimePromises,
         // https://w3c.github.io/ServiceWorker/#extendableevent-active
         isActive: (event) => event.#pendingPromises > 0 || eventImpl.isDispatching(event),
         // https://w3c.github.io/ServiceWorker/#extendableevent-add-lifetime-promise
         addLifetimePromise(event, promise) {
+          // 1.
+          P.ArrayPrototypePush(event.#lifetimePromises, promise);
           // 2.
           event.#pendingPromises++;
           trackLifetimePromise(promise);
@@ -433,7 +437,31 @@
     ops.op_body_close(sink);
   }
 
+  // Waits for every lifetime promise of `event`, also those added while waiting
+  // (https://w3c.github.io/ServiceWorker/#wait-for-all); rejects with the first rejection.
+  function waitForLifetimePromises(event, from = 0) {
+    const list = extendableSlots.lifetimePromises(event);
+    if (from === list.length) return P.PromiseResolve(undefined);
+    const batch = P.ArrayPrototypeSlice(list, from);
+    return then(P.PromiseAll(batch), () => waitForLifetimePromises(event, list.length));
+  }
+
+  // A lifecycle event of the worker ("install", "activate", "serialize", "deserialize"),
+  // dispatched by the runtime. The promise settles when the listeners are done: it rejects
+  // if one threw or a waitUntil() promise rejected.
+  function dispatchLifecycleEvent(type) {
+    const event = new ExtendableEvent(type);
+    eventImpl.setTrusted(event);
+    const reportedBefore = eventImpl.reportedExceptions();
+    eventImpl.dispatch(globalObject, event);
+    if (eventImpl.reportedExceptions() !== reportedBefore) {
+      return P.PromiseReject(new P.Error(`a "${type}" listener threw (see above)`));
+    }
+    return waitForLifetimePromises(event);
+  }
+
   internals.ExtendableEvent = ExtendableEvent;
+  internals.dispatchLifecycleEvent = dispatchLifecycleEvent;
   internals.FetchEvent = FetchEvent;
   internals.dispatchFetch = dispatchFetch;
   internals.setModuleHandler = setModuleHandler;

@@ -36,6 +36,7 @@
   const interfaces = {
     AbortController: internals.AbortController,
     AbortSignal: internals.AbortSignal,
+    Crypto: internals.Crypto,
     CustomEvent: internals.CustomEvent,
     DOMException: internals.DOMException,
     ErrorEvent: internals.ErrorEvent,
@@ -96,6 +97,7 @@
   const attributes = {
     location: () => internals.getLocation(),
     navigator: () => internals.navigator,
+    crypto: () => internals.crypto,
     // https://html.spec.whatwg.org/multipage/webappapis.html#dom-issecurecontext: a worker's
     // code comes from its operator, not the network.
     isSecureContext: () => true,
@@ -151,7 +153,7 @@
 
   // TODO(conform): `onerror` needs the special OnErrorEventHandler signature
   // (message, source, lineno, colno, error); it is missing until then.
-  for (const type of ["fetch", "unhandledrejection", "rejectionhandled"]) {
+  for (const type of ["fetch", "install", "activate", "unhandledrejection", "rejectionhandled"]) {
     eventImpl.defineEventHandler(globalObject, type, globalObject);
   }
 

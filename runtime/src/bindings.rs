@@ -383,6 +383,8 @@ op_table![
     crate::fetch_event::op_body_read,
     crate::fetch_event::op_body_discard,
     crate::fetch::op_fetch,
+    crate::crypto::op_random_seed,
+    crate::crypto::op_random_fill,
     crate::global_scope::op_import_scripts,
     crate::global_scope::op_location,
     crate::global_scope::op_user_agent,

@@ -6,13 +6,14 @@
 
 use std::io::IsTerminal;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use crate::worker::{Builtins, MainScript, RunUntil, ScriptKind, Worker, WorkerOptions};
+use crate::snapshot::{self, SnapshotError};
+use crate::worker::{Builtins, Lifecycle, MainScript, RunUntil, ScriptKind, Worker, WorkerOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,12 +32,48 @@ enum Command {
     Serve(ServeArgs),
     /// Run a script until its event loop has nothing left to do.
     Run(ScriptArgs),
+    /// Build user snapshots.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SnapshotCommand {
+    /// Run a script, dispatch "serialize" and write the worker's state to a snapshot file.
+    Build(SnapshotBuildArgs),
+}
+
+#[derive(Debug, Args)]
+struct SnapshotBuildArgs {
+    /// The script: a classic (Service Worker) script or an ES module.
+    script: PathBuf,
+
+    /// The snapshot file to write.
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+
+    /// The URL the worker is loaded from while the script runs, as `self.location` shows it.
+    #[arg(long, value_name = "URL")]
+    location: Option<url::Url>,
+
+    /// Evaluate the script as an ES module (detected from `.mjs` or import/export otherwise).
+    #[arg(long)]
+    module: bool,
 }
 
 #[derive(Debug, Args)]
 struct ScriptArgs {
     /// The script: a classic (Service Worker) script or an ES module.
-    script: PathBuf,
+    #[arg(required_unless_present = "snapshot")]
+    script: Option<PathBuf>,
+
+    /// Start from a snapshot file written by `aworker snapshot build` instead of a script.
+    #[arg(long, value_name = "FILE", conflicts_with = "script")]
+    snapshot: Option<PathBuf>,
+
+    /// With --snapshot: the script to run instead when the snapshot cannot be used.
+    #[arg(long, value_name = "SCRIPT", requires = "snapshot")]
+    fallback_script: Option<PathBuf>,
 
     /// Evaluate the script as an ES module (detected from `.mjs` or import/export otherwise).
     #[arg(long)]
@@ -72,14 +109,14 @@ struct ServeArgs {
 }
 
 impl ScriptArgs {
-    fn main_script(&self) -> MainScript {
+    fn main_script(&self, path: &Path) -> MainScript {
         let kind = if self.module {
             ScriptKind::Module
         } else {
             ScriptKind::Detect
         };
         MainScript {
-            path: self.script.clone(),
+            path: path.to_path_buf(),
             kind,
         }
     }
@@ -112,6 +149,15 @@ impl From<crate::error::StartupError> for Failure {
     }
 }
 
+impl From<SnapshotError> for Failure {
+    fn from(error: SnapshotError) -> Self {
+        Self {
+            code: error.exit_code(),
+            message: error.to_string(),
+        }
+    }
+}
+
 fn setup_error(message: impl std::fmt::Display) -> Failure {
     Failure {
         code: 2,
@@ -126,6 +172,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve(args),
         Command::Run(args) => run(args),
+        Command::Snapshot(SnapshotCommand::Build(args)) => snapshot_build(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -153,9 +200,9 @@ fn init_logging() {
 }
 
 /// Runs `body` on a current-thread runtime: the worker's thread is the process's only one.
-fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(
+fn block_on<T, F: std::future::Future<Output = Result<T, Failure>>>(
     body: impl FnOnce() -> F,
-) -> Result<(), Failure> {
+) -> Result<T, Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
@@ -165,12 +212,38 @@ fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(
     local.block_on(&runtime, body())
 }
 
-fn run(args: ScriptArgs) -> Result<(), Failure> {
-    let script = args.main_script();
+/// Starts the worker of `serve` and `run`, following the lifecycle table in ARCHITECTURE.md:
+/// from a snapshot (restore, `deserialize`) or a script (evaluate), then install, activate.
+async fn start_worker(args: &ScriptArgs) -> Result<Worker, Failure> {
     let options = args.worker_options();
+    let mut worker = match (&args.snapshot, &args.script) {
+        (Some(snapshot), _) => match snapshot::read(snapshot) {
+            Ok(blob) => snapshot::restore(options, blob).await?,
+            Err(error) => {
+                let Some(fallback) = &args.fallback_script else {
+                    return Err(error.into());
+                };
+                eprintln!("aworker: {error}; running {} instead", fallback.display());
+                cold_start(options, &args.main_script(fallback)).await?
+            }
+        },
+        (None, Some(script)) => cold_start(options, &args.main_script(script)).await?,
+        (None, None) => return Err(setup_error("a script or --snapshot is required")),
+    };
+    worker.dispatch_lifecycle(Lifecycle::Install).await?;
+    worker.dispatch_lifecycle(Lifecycle::Activate).await?;
+    Ok(worker)
+}
+
+async fn cold_start(options: WorkerOptions, script: &MainScript) -> Result<Worker, Failure> {
+    let mut worker = Worker::new(options)?;
+    worker.execute_main(script).await?;
+    Ok(worker)
+}
+
+fn run(args: ScriptArgs) -> Result<(), Failure> {
     block_on(|| async move {
-        let mut worker = Worker::new(options)?;
-        worker.execute_main(&script).await?;
+        let mut worker = start_worker(&args).await?;
         worker.run_event_loop(RunUntil::Idle).await;
         Ok(())
     })
@@ -180,13 +253,10 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
     let addr = resolve_listen_address(&args.host, args.port)?;
     // Bound before the script runs, so a busy port fails before any user code does.
     let listener = crate::serve::bind(addr).map_err(setup_error)?;
-    let script = args.script.main_script();
-    let options = args.script.worker_options();
     block_on(|| async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|error| setup_error(format!("cannot listen on {addr}: {error}")))?;
-        let mut worker = Worker::new(options)?;
-        worker.execute_main(&script).await?;
+        let mut worker = start_worker(&args.script).await?;
 
         let bound = listener.local_addr().map_err(setup_error)?;
         eprintln!("Listening on http://{bound}/");
@@ -194,6 +264,35 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
         worker.run_event_loop(RunUntil::Forever).await;
         Ok(())
     })
+}
+
+fn snapshot_build(args: SnapshotBuildArgs) -> Result<(), Failure> {
+    let kind = if args.module {
+        ScriptKind::Module
+    } else {
+        ScriptKind::Detect
+    };
+    let script = MainScript {
+        path: args.script.clone(),
+        kind,
+    };
+    let options = WorkerOptions {
+        location: args.location.clone(),
+        ..WorkerOptions::default()
+    };
+    let file = block_on(|| async move {
+        snapshot::build(&script, options)
+            .await
+            .map_err(Failure::from)
+    })?;
+    std::fs::write(&args.output, &file)
+        .map_err(|error| setup_error(format!("cannot write {}: {error}", args.output.display())))?;
+    eprintln!(
+        "wrote {} ({} KiB)",
+        args.output.display(),
+        file.len() / 1024
+    );
+    Ok(())
 }
 
 /// Resolves `--host` here, once, on the main thread: tokio would resolve a name on a

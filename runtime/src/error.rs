@@ -33,6 +33,9 @@ pub enum StartupError {
     #[error("Uncaught {0}")]
     Uncaught(String),
 
+    #[error("the \"{event}\" event failed: {reason}")]
+    Lifecycle { event: &'static str, reason: String },
+
     #[error("top-level await never settled: the event loop ran out of work first")]
     StalledTopLevelAwait,
 
@@ -44,7 +47,7 @@ impl StartupError {
     /// The process exit code the CLI uses for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Uncaught(_) | Self::StalledTopLevelAwait => 1,
+            Self::Uncaught(_) | Self::StalledTopLevelAwait | Self::Lifecycle { .. } => 1,
             _ => 2,
         }
     }

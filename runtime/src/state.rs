@@ -175,6 +175,11 @@ impl WorkerState {
         !self.timers.is_empty() || !self.promises.is_empty()
     }
 
+    /// Async ops whose promise is not settled yet.
+    pub fn pending_ops(&self) -> usize {
+        self.promises.len()
+    }
+
     pub fn take_promise(&mut self, id: u32) -> Option<v8::Global<v8::PromiseResolver>> {
         self.promises.remove(&id)
     }

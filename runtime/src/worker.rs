@@ -75,6 +75,32 @@ pub enum RunUntil<'a> {
     Settled(&'a v8::Global<v8::Promise>),
 }
 
+/// How long a lifecycle event's listeners (and their waitUntil promises) may take.
+const LIFECYCLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The lifecycle events of a worker; ARCHITECTURE.md has the table of which start mode
+/// dispatches which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    Install,
+    Activate,
+    /// The last chance to fix state before it is frozen (snapshot or fork point).
+    Serialize,
+    /// The first thing a process does when it resumes frozen state.
+    Deserialize,
+}
+
+impl Lifecycle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Install => "install",
+            Self::Activate => "activate",
+            Self::Serialize => "serialize",
+            Self::Deserialize => "deserialize",
+        }
+    }
+}
+
 /// How [`Worker::create`] sets up the isolate.
 enum Start {
     Builtins,
@@ -198,13 +224,129 @@ impl Worker {
             let index = scope.add_context_data(context, internals);
             debug_assert_eq!(index, INTERNALS_INDEX);
         }
-        // V8 serialises the heap without our handles: every Global must be gone first.
+        // V8 serialises the heap without our handles: every Global must be gone first,
+        // including those of the module map and of pending rejections.
         drop((hooks, internals, context, state, tasks));
+        isolate.remove_slot::<SharedModuleMap>();
+        isolate.remove_slot::<SharedState>();
         isolate.low_memory_notification();
         let blob = isolate
             .create_blob(v8::FunctionCodeHandling::Keep)
             .ok_or_else(|| StartupError::Internal("V8 could not create the snapshot".into()))?;
         Ok(blob.to_vec())
+    }
+
+    /// Dispatches a lifecycle event and waits, on the event loop and at most
+    /// [`LIFECYCLE_TIMEOUT`], until its listeners and their waitUntil() promises are done.
+    pub async fn dispatch_lifecycle(&mut self, event: Lifecycle) -> Result<(), StartupError> {
+        let failed = |reason: String| StartupError::Lifecycle {
+            event: event.as_str(),
+            reason,
+        };
+        let promise = {
+            v8::scope!(let scope, &mut self.isolate);
+            let context = v8::Local::new(scope, &self.context);
+            let scope = &mut v8::ContextScope::new(scope, context);
+            let internals = v8::Local::new(scope, &self.internals);
+            let name = v8::String::new(scope, event.as_str())
+                .expect("short string")
+                .into();
+            let result = call_internal(scope, internals, "dispatchLifecycleEvent", &[name])
+                .and_then(|value| v8::Local::<v8::Promise>::try_from(value).ok())
+                .ok_or_else(|| failed("the built-ins cannot dispatch it".into()))?;
+            result.mark_as_handled();
+            v8::Global::new(scope, result)
+        };
+        self.end_of_macrotask();
+        let waited = tokio::time::timeout(
+            LIFECYCLE_TIMEOUT,
+            self.run_event_loop(RunUntil::Settled(&promise)),
+        );
+        if waited.await.is_err() {
+            let seconds = LIFECYCLE_TIMEOUT.as_secs();
+            return Err(failed(format!(
+                "its listeners did not finish within {seconds} s"
+            )));
+        }
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let promise = v8::Local::new(scope, &promise);
+        match promise.state() {
+            v8::PromiseState::Fulfilled => Ok(()),
+            v8::PromiseState::Rejected => {
+                let reason = promise.result(scope);
+                Err(failed(describe_exception(scope, reason, None)))
+            }
+            v8::PromiseState::Pending => Err(failed(
+                "a waitUntil() promise waits for something that can no longer happen".into(),
+            )),
+        }
+    }
+
+    /// Prepares a process that resumes frozen state (a restored snapshot, a forked clone):
+    /// a fresh time origin, fresh Math.random state, and V8's time-zone caches re-read.
+    pub fn resume(&mut self) {
+        {
+            let mut state = self.state.borrow_mut();
+            state.time_origin = crate::state::TimeOrigin::now();
+            state.started = true;
+        }
+        self.isolate
+            .date_time_configuration_change_notification(v8::TimeZoneDetection::Redetect);
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let internals = v8::Local::new(scope, &self.internals);
+        call_internal(scope, internals, "resume", &[]);
+    }
+
+    /// What keeps this worker's state from being frozen: pending timers, I/O in flight, open
+    /// connections and bodies. Empty when a snapshot (or fork) can be taken.
+    pub fn freeze_blockers(&mut self) -> Vec<String> {
+        let mut blockers = Vec::new();
+        {
+            let state = self.state.borrow();
+            if state.pending_ops() > 0 {
+                blockers.push(format!(
+                    "{} asynchronous operation(s) still in flight (a fetch() or a body read)",
+                    state.pending_ops()
+                ));
+            }
+            if !state.responders.is_empty() || !state.body_sinks.is_empty() {
+                blockers.push("a request is still being answered (an open connection)".into());
+            }
+            if !state.body_sources.is_empty() {
+                blockers.push(
+                    "a stream with a native source is still open (a request or fetch() body)"
+                        .into(),
+                );
+            }
+        }
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let internals = v8::Local::new(scope, &self.internals);
+        let key = v8::String::new(scope, "timers").expect("short string");
+        let timers = internals
+            .get(scope, key.into())
+            .and_then(|value| v8::Local::<v8::Object>::try_from(value).ok());
+        let pending = timers
+            .and_then(|timers| call_internal(scope, timers, "pending", &[]))
+            .and_then(|value| v8::Local::<v8::Array>::try_from(value).ok());
+        let Some(pending) = pending else {
+            return blockers;
+        };
+        for index in 0..pending.length() {
+            let timer = pending
+                .get_index(scope, index)
+                .and_then(|timer| v8::Local::<v8::Array>::try_from(timer).ok());
+            if let Some(timer) = timer {
+                let timer = describe_timer(scope, timer);
+                blockers.push(format!("a pending timer the script did not clear: {timer}"));
+            }
+        }
+        blockers
     }
 
     /// A handle for the server to queue requests on this worker's loop.
@@ -560,6 +702,76 @@ pub fn script_origin<'s>(
         is_module,
         None,
     )
+}
+
+/// A timer as `setInterval(tick, 1000), callback at file:///app.js:3:16`, from the
+/// `[kind, handler, timeout]` the built-ins list. (A stack trace at setTimeout() would say
+/// where it was called, but V8 records none while it can still make a snapshot.)
+fn describe_timer(scope: &mut v8::PinScope<'_, '_>, timer: v8::Local<v8::Array>) -> String {
+    let item = |index| {
+        timer
+            .get_index(scope, index)
+            .unwrap_or_else(|| v8::undefined(scope).into())
+    };
+    let (kind, handler, timeout) = (item(0), item(1), item(2));
+    let kind = kind.to_rust_string_lossy(scope);
+    let timeout = timeout.to_rust_string_lossy(scope);
+    let Ok(function) = v8::Local::<v8::Function>::try_from(handler) else {
+        return format!("{kind}(<code>, {timeout})");
+    };
+    let name = function.get_name(scope).to_rust_string_lossy(scope);
+    let name = if name.is_empty() {
+        "<anonymous>".to_string()
+    } else {
+        name
+    };
+    let resource = function
+        .get_script_origin(scope)
+        .resource_name()
+        .map(|name| name.to_rust_string_lossy(scope))
+        .unwrap_or_default();
+    match (
+        function.get_script_line_number(),
+        function.get_script_column_number(),
+    ) {
+        (Some(line), Some(column)) => {
+            format!(
+                "{kind}({name}, {timeout}), callback at {resource}:{}:{}",
+                line + 1,
+                column + 1
+            )
+        }
+        _ => format!("{kind}({name}, {timeout})"),
+    }
+}
+
+/// Calls the function `name` of `object` (a part of the built-ins' internals); `None`, after
+/// logging it, if it is missing or threw.
+fn call_internal<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    object: v8::Local<'s, v8::Object>,
+    name: &str,
+    args: &[v8::Local<v8::Value>],
+) -> Option<v8::Local<'s, v8::Value>> {
+    let key = v8::String::new(scope, name).expect("short string");
+    let function = object
+        .get(scope, key.into())
+        .and_then(|value| v8::Local::<v8::Function>::try_from(value).ok());
+    let Some(function) = function else {
+        tracing::error!("internal error: the built-ins define no {name}()");
+        return None;
+    };
+    v8::tc_scope!(let scope, scope);
+    let result = function.call(scope, object.into(), args);
+    if result.is_none() {
+        if let Some(exception) = scope.exception() {
+            let message = scope.message();
+            let text = describe_exception(scope, exception, message);
+            tracing::error!("internal error in {name}(): {text}");
+        }
+        return None;
+    }
+    result.map(|value| v8::Local::new(scope, value))
 }
 
 /// Calls a hook of the built-ins; returns whether its result was `true`, or `None` (after

@@ -39,6 +39,10 @@ function loadRuntime(overrides = {}) {
 
   const ops = {
     op_location: () => null,
+    op_random_seed: () => new U8(require("node:crypto").randomBytes(16)),
+    op_random_fill(view) {
+      require("node:crypto").randomFillSync(view);
+    },
     op_user_agent: () => "aworker/test",
     op_import_scripts() {},
     op_fetch: () => CtxPromise.reject(new CtxTypeError("no network in unit tests")),
