@@ -157,6 +157,35 @@
     eventImpl.defineEventHandler(globalObject, type, globalObject);
   }
 
+  // While a snapshot is being built V8 leaves WebAssembly out of the context (compiled wasm
+  // cannot be serialized), so scripts would only see a bare ReferenceError. The runtime turns
+  // this guard on for the build and off before the heap is written.
+  // Feature detection (`typeof WebAssembly`) still works; any use throws the reason.
+  const wasmUnavailable = () => {
+    throw new P.TypeError("WebAssembly is not available while a snapshot is being built: " +
+      "instantiate modules in a \"deserialize\" listener instead");
+  };
+  const wasmGuard = new P.Proxy({}, {
+    get: wasmUnavailable,
+    set: wasmUnavailable,
+    has: wasmUnavailable,
+    ownKeys: wasmUnavailable,
+    getPrototypeOf: wasmUnavailable,
+  });
+  internals.setSnapshotBuilding = (building) => {
+    const existing = P.ObjectGetOwnPropertyDescriptor(globalObject, "WebAssembly");
+    if (building && existing === undefined) {
+      P.ObjectDefineProperty(globalObject, "WebAssembly", {
+        value: wasmGuard,
+        writable: true,
+        enumerable: false,
+        configurable: true,
+      });
+    } else if (!building && existing?.value === wasmGuard) {
+      P.ReflectDeleteProperty(globalObject, "WebAssembly");
+    }
+  };
+
   // Called by the runtime when a promise was rejected with no handler by the end of a task.
   // Returns true if a listener canceled the event, in which case nothing is logged.
   // https://html.spec.whatwg.org/multipage/webappapis.html#unhandled-promise-rejections

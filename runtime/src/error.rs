@@ -105,6 +105,28 @@ pub fn describe_exception(
         }
     }
     let mut text = exception.to_rust_string_lossy(scope);
+    // V8 keeps no `stack` while it can still make a snapshot, but the message may have the
+    // frames captured for uncaught exceptions.
+    let trace = message
+        .and_then(|message| message.get_stack_trace(scope))
+        .filter(|trace| trace.get_frame_count() > 0);
+    if let Some(trace) = trace {
+        for index in 0..trace.get_frame_count() {
+            let Some(frame) = trace.get_frame(scope, index) else {
+                continue;
+            };
+            let script = frame
+                .get_script_name(scope)
+                .map(|name| name.to_rust_string_lossy(scope))
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "\n    at {script}:{}:{}",
+                frame.get_line_number(),
+                frame.get_column()
+            ));
+        }
+        return text;
+    }
     if let Some(message) = message {
         let resource = message
             .get_script_resource_name(scope)

@@ -141,7 +141,18 @@ impl Worker {
 
     /// Creates a worker whose state can be written as a user snapshot afterwards.
     pub fn for_snapshot(options: WorkerOptions) -> Result<Self, StartupError> {
-        Self::create(options, Start::SnapshotCreator)
+        let mut worker = Self::create(options, Start::SnapshotCreator)?;
+        worker.set_snapshot_building(true);
+        Ok(worker)
+    }
+
+    fn set_snapshot_building(&mut self, building: bool) {
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let internals = v8::Local::new(scope, &self.internals);
+        let building = v8::Boolean::new(scope, building).into();
+        call_internal(scope, internals, "setSnapshotBuilding", &[building]);
     }
 
     fn create(options: WorkerOptions, start: Start) -> Result<Self, StartupError> {
@@ -206,7 +217,8 @@ impl Worker {
 
     /// Writes the worker's heap as a V8 startup blob. The worker must have been created with
     /// [`Worker::for_snapshot`], and nothing may be pending (checked by the caller).
-    pub fn into_snapshot_blob(self) -> Result<Vec<u8>, StartupError> {
+    pub fn into_snapshot_blob(mut self) -> Result<Vec<u8>, StartupError> {
+        self.set_snapshot_building(false);
         let Self {
             hooks,
             internals,

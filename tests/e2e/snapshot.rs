@@ -210,3 +210,25 @@ fn a_throwing_deserialize_listener_stops_the_start() {
     );
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+#[tokio::test]
+async fn the_example_reinstantiates_webassembly_in_deserialize() {
+    let dir = temp_dir("example");
+    let snap = dir.join("example.snap");
+    let output = build(&aworker_tests::example("snapshot/app.js"), &snap);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let server = Server::start_snapshot(&snap, &[]);
+    let body = get_json(&server, "/?n=5").await;
+    assert_eq!(body["prime"], 11);
+    assert_eq!(body["sum"], 1005);
+}
+
+#[test]
+fn webassembly_at_build_time_is_refused_with_the_reason_and_place() {
+    let dir = temp_dir("wasm");
+    let output = build(&fixture("snapshot/wasm.js"), &dir.join("w.snap"));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("WebAssembly is not available while a snapshot is being built"));
+    assert!(stderr.contains("wasm.js:2:"), "{stderr}");
+}
