@@ -232,3 +232,21 @@ fn webassembly_at_build_time_is_refused_with_the_reason_and_place() {
     assert!(stderr.contains("WebAssembly is not available while a snapshot is being built"));
     assert!(stderr.contains("wasm.js:2:"), "{stderr}");
 }
+
+#[test]
+fn an_unread_fetch_body_is_refused_as_a_native_stream() {
+    let target = Server::start(&fixture("echo.js"), &[]);
+    let dir = temp_dir("stream");
+    let script = fixture("snapshot/unread_body.mjs");
+    let output = run_aworker(&[
+        "snapshot",
+        "build",
+        script.to_str().unwrap(),
+        "-o",
+        dir.join("s.snap").to_str().unwrap(),
+        "--location",
+        &target.url("/"),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("a stream with a native source is still open"));
+}
