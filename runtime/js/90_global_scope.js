@@ -45,6 +45,7 @@
     ExtendableEvent: internals.ExtendableEvent,
     FetchEvent: internals.FetchEvent,
     Headers: internals.Headers,
+    Performance: internals.Performance,
     PromiseRejectionEvent: internals.PromiseRejectionEvent,
     ReadableStream: internals.ReadableStream,
     ReadableStreamDefaultController: internals.ReadableStreamDefaultController,
@@ -98,6 +99,7 @@
     location: () => internals.getLocation(),
     navigator: () => internals.navigator,
     crypto: () => internals.crypto,
+    performance: () => internals.performance,
     // https://html.spec.whatwg.org/multipage/webappapis.html#dom-issecurecontext: a worker's
     // code comes from its operator, not the network.
     isSecureContext: () => true,

@@ -12,7 +12,12 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use std::os::unix::net::UnixStream;
+use std::time::Duration;
+
 use crate::snapshot::{self, SnapshotError};
+use crate::warmfork::slots::{Slots, MAX_SLOTS};
+use crate::warmfork::{self, fork, Shared, WarmforkOptions};
 use crate::worker::{Builtins, Lifecycle, MainScript, RunUntil, ScriptKind, Worker, WorkerOptions};
 
 #[derive(Debug, Parser)]
@@ -106,6 +111,56 @@ struct ServeArgs {
     /// The port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8000)]
     port: u16,
+
+    /// Serve with N worker processes cloned from a pre-initialised seed (WarmFork); without
+    /// it one process serves.
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
+
+    /// With --workers: the fewest clones kept running (0 scales from zero) [default: N].
+    #[arg(long, value_name = "N", requires = "workers")]
+    min_workers: Option<usize>,
+
+    /// With --workers: the most clones run when all are busy [default: N].
+    #[arg(long, value_name = "N", requires = "workers")]
+    max_workers: Option<usize>,
+
+    /// With --workers: seconds after which an idle clone above the minimum retires.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60.0,
+        requires = "workers"
+    )]
+    worker_idle_timeout: f64,
+}
+
+impl ServeArgs {
+    /// The WarmFork settings, validated, when --workers is given.
+    fn warmfork(&self) -> Result<Option<WarmforkOptions>, Failure> {
+        let Some(workers) = self.workers else {
+            return Ok(None);
+        };
+        let min_workers = self.min_workers.unwrap_or(workers);
+        let max_workers = self.max_workers.unwrap_or(workers).max(workers);
+        if max_workers == 0 || max_workers > MAX_SLOTS || min_workers > max_workers {
+            return Err(setup_error(format!(
+                "--workers/--min-workers/--max-workers: need 0 <= min <= max, 1 <= max <= \
+                 {MAX_SLOTS} (got min {min_workers}, max {max_workers})"
+            )));
+        }
+        if !(self.worker_idle_timeout.is_finite() && self.worker_idle_timeout >= 0.0) {
+            return Err(setup_error(
+                "--worker-idle-timeout must be a number of seconds >= 0",
+            ));
+        }
+        Ok(Some(WarmforkOptions {
+            min_workers,
+            max_workers,
+            idle_timeout: Duration::from_secs_f64(self.worker_idle_timeout),
+            grace: Duration::from_secs(10),
+        }))
+    }
 }
 
 impl ScriptArgs {
@@ -253,6 +308,9 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
     let addr = resolve_listen_address(&args.host, args.port)?;
     // Bound before the script runs, so a busy port fails before any user code does.
     let listener = crate::serve::bind(addr).map_err(setup_error)?;
+    if let Some(options) = args.warmfork()? {
+        return serve_warmfork(&args, listener, &options);
+    }
     block_on(|| async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|error| setup_error(format!("cannot listen on {addr}: {error}")))?;
@@ -260,10 +318,130 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
 
         let bound = listener.local_addr().map_err(setup_error)?;
         eprintln!("Listening on http://{bound}/");
-        tokio::task::spawn_local(crate::serve::serve(listener, worker.task_sender()));
+        tokio::task::spawn_local(crate::serve::serve(listener, worker.task_sender(), None));
         worker.run_event_loop(RunUntil::Forever).await;
         Ok(())
     })
+}
+
+/// `serve --workers`: this process becomes the supervisor; the seed and the clones run the
+/// closures below (see `warmfork/mod.rs`).
+fn serve_warmfork(
+    args: &ServeArgs,
+    listener: std::net::TcpListener,
+    options: &WarmforkOptions,
+) -> Result<(), Failure> {
+    let slots = Slots::map().map_err(|e| setup_error(format!("cannot map shared memory: {e}")))?;
+    // SAFETY: getpid has no preconditions.
+    let supervisor = unsafe { libc::getpid() };
+    let shared = Shared {
+        listener,
+        slots,
+        supervisor,
+    };
+    let grace = options.grace;
+    let seed_main = |mut control: UnixStream| -> i32 {
+        if !fork::die_with_parent(shared.supervisor) {
+            return 0;
+        }
+        let worker = block_on(|| prepare_seed(&args.script));
+        let worker = match worker {
+            Ok(worker) => worker,
+            Err(failure) => {
+                eprintln!("aworker: {}", failure.message);
+                return i32::from(failure.code);
+            }
+        };
+        match warmfork::seed_loop(&mut control) {
+            None => 0,
+            Some(slot) => run_clone(worker, control, &shared, slot, grace),
+        }
+    };
+    match warmfork::supervise(&shared, options, &seed_main) {
+        0 => Ok(()),
+        // The seed printed its error already.
+        code => std::process::exit(code),
+    }
+}
+
+/// The seed: start the worker, dispatch `serialize`, and make sure nothing is pending that a
+/// fork could not carry. Returns with the event loop's runtime gone (one thread left).
+async fn prepare_seed(args: &ScriptArgs) -> Result<Worker, Failure> {
+    let mut worker = start_worker(args).await?;
+    worker.dispatch_lifecycle(Lifecycle::Serialize).await?;
+    let blockers = worker.freeze_blockers();
+    if !blockers.is_empty() {
+        return Err(Failure {
+            code: 1,
+            message: format!(
+                "cannot fork the seed:\n  - {}\nclear them in a \"serialize\" listener, or start \
+                 them again in a \"deserialize\" listener",
+                blockers.join("\n  - ")
+            ),
+        });
+    }
+    Ok(worker)
+}
+
+/// A clone: a new event loop on the inherited worker, `deserialize`, then serve until
+/// SIGTERM, after which in-flight requests get `grace` to finish.
+fn run_clone(
+    mut worker: Worker,
+    control: UnixStream,
+    shared: &Shared,
+    slot: usize,
+    grace: Duration,
+) -> i32 {
+    if !fork::die_with_parent(shared.supervisor) {
+        return 0;
+    }
+    drop(control);
+    let slot = shared.slots.get(slot);
+    let listener = match shared.listener.try_clone() {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("aworker: clone {}: {error}", std::process::id());
+            return 1;
+        }
+    };
+    let result = block_on(|| async move {
+        worker.resume();
+        worker.dispatch_lifecycle(Lifecycle::Deserialize).await?;
+        tracing::debug!(clone = std::process::id(), "clone ready");
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(setup_error)?;
+        let server = tokio::task::spawn_local(crate::serve::serve(
+            listener,
+            worker.task_sender(),
+            Some(slot),
+        ));
+        let terminate = warmfork::terminate_notifier()
+            .and_then(tokio::net::UnixStream::from_std)
+            .map_err(setup_error)?;
+        tokio::select! {
+            () = worker.run_event_loop(RunUntil::Forever) => {}
+            _ = terminate.readable() => {}
+        }
+        // Drain: accept nothing more; let what is in flight finish.
+        server.abort();
+        let drained = async {
+            while slot.in_flight.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        tokio::select! {
+            () = worker.run_event_loop(RunUntil::Forever) => {}
+            () = drained => {}
+            () = tokio::time::sleep(grace) => {}
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => 0,
+        Err(failure) => {
+            eprintln!("aworker: clone {}: {}", std::process::id(), failure.message);
+            i32::from(failure.code)
+        }
+    }
 }
 
 fn snapshot_build(args: SnapshotBuildArgs) -> Result<(), Failure> {

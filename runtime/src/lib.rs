@@ -21,6 +21,7 @@ pub mod snapshot;
 pub mod state;
 pub mod timers;
 pub mod url;
+pub mod warmfork;
 pub mod worker;
 
 pub use worker::{Builtins, MainScript, ScriptKind, Worker, WorkerOptions};

@@ -17,6 +17,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::fetch_event::{IncomingRequest, ResponseBody};
 use crate::state::Task;
+use crate::warmfork::slots::Slot;
+use crate::warmfork::InFlight;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ListenError {
@@ -41,8 +43,13 @@ pub fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ListenError> {
     Ok(listener)
 }
 
-/// Accepts connections until the process ends; each request becomes a [`Task::Fetch`].
-pub async fn serve(listener: tokio::net::TcpListener, tasks: mpsc::UnboundedSender<Task>) {
+/// Accepts connections until the process ends; each request becomes a [`Task::Fetch`]. A
+/// WarmFork clone passes its shared-memory slot, where requests are counted.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    tasks: mpsc::UnboundedSender<Task>,
+    slot: Option<&'static Slot>,
+) {
     let local = match listener.local_addr() {
         Ok(local) => local,
         Err(error) => {
@@ -64,7 +71,7 @@ pub async fn serve(listener: tokio::net::TcpListener, tasks: mpsc::UnboundedSend
         let _ = stream.set_nodelay(true);
         let tasks = tasks.clone();
         tokio::task::spawn_local(async move {
-            let service = service_fn(move |request| handle(request, tasks.clone(), local));
+            let service = service_fn(move |request| handle(request, tasks.clone(), local, slot));
             let builder = auto::Builder::new(TokioExecutor::new());
             let connection = builder.serve_connection(TokioIo::new(stream), service);
             if let Err(error) = connection.await {
@@ -78,8 +85,10 @@ async fn handle(
     request: http::Request<Incoming>,
     tasks: mpsc::UnboundedSender<Task>,
     local: SocketAddr,
+    slot: Option<&'static Slot>,
 ) -> Result<http::Response<ResponseBody>, Infallible> {
     let start = Instant::now();
+    let _in_flight = slot.map(InFlight::start);
     let url = request_url(&request, local);
     let (parts, body) = request.into_parts();
     let method = parts.method.clone();
@@ -112,7 +121,14 @@ async fn handle(
 
     let status = response.status().as_u16();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
-    tracing::info!(target: "aworker::request", "{method} {path} {status} {ms:.1}ms");
+    match slot {
+        // Clones share stderr: say which one answered.
+        Some(_) => {
+            let pid = std::process::id();
+            tracing::info!(target: "aworker::request", "{method} {path} {status} {ms:.1}ms pid={pid}")
+        }
+        None => tracing::info!(target: "aworker::request", "{method} {path} {status} {ms:.1}ms"),
+    }
     Ok(response)
 }
 

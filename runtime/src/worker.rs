@@ -506,6 +506,9 @@ impl Worker {
         loop {
             if crate::platform::pump(&self.isolate) {
                 self.end_of_macrotask();
+                // V8 may post a task from a task; yield so I/O and the caller's other
+                // futures (a shutdown signal) are polled in between.
+                tokio::task::yield_now().await;
                 continue;
             }
             let idle = !self.state.borrow().has_pending_work();
