@@ -62,6 +62,7 @@
     ObjectFreeze: Object.freeze,
     ObjectGetOwnPropertyDescriptor: Object.getOwnPropertyDescriptor,
     ObjectGetOwnPropertyNames: Object.getOwnPropertyNames,
+    ObjectGetOwnPropertySymbols: Object.getOwnPropertySymbols,
     ObjectGetPrototypeOf: Object.getPrototypeOf,
     ObjectIs: Object.is,
     ObjectKeys: Object.keys,

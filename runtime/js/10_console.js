@@ -160,13 +160,20 @@
       +key < 4294967295;
   }
 
-  // Own enumerable keys, strings then symbols; optionally without array indices.
+  // Own enumerable keys, strings then symbols; optionally without array indices. Object.keys
+  // lists integer keys first, so the indices of a huge array are skipped without a test each.
+  // TODO(perf): Object.keys still builds every index string; a native non-index key list
+  // would make logging a ten-million-element array instant.
   function getKeys(value, skipIndices) {
-    const keys = [];
-    for (const key of P.ReflectOwnKeys(value)) {
-      if (skipIndices && isIndexKey(key)) continue;
-      if (!P.ObjectPrototypePropertyIsEnumerable(value, key)) continue;
-      P.ArrayPrototypePush(keys, key);
+    const names = P.ObjectKeys(value);
+    let start = 0;
+    if (skipIndices) {
+      start = names.length;
+      while (start > 0 && !isIndexKey(names[start - 1])) start--;
+    }
+    const keys = start === 0 ? names : P.ArrayPrototypeSlice(names, start);
+    for (const symbol of P.ObjectGetOwnPropertySymbols(value)) {
+      if (P.ObjectPrototypePropertyIsEnumerable(value, symbol)) P.ArrayPrototypePush(keys, symbol);
     }
     return keys;
   }
