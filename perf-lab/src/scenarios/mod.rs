@@ -1,0 +1,393 @@
+//! The named, repeatable scenarios and the state a run shares between them.
+//!
+//! Each scenario measures every runtime the same way and records one outcome per runtime:
+//! measured, missing (not installed here), failed, not applicable, or, for the slots that later
+//! features fill, not available yet. Nothing is ever left out silently.
+
+mod cold_start;
+mod memory;
+mod throughput;
+
+pub use memory::{AFTER, IDLE};
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::http;
+use crate::results::{CommandRecord, Distribution, Outcome, Sample, Settings, Status};
+use crate::runtimes::{App, Runtime};
+use crate::server::{loopback, Server};
+use crate::ui::Ui;
+
+/// Every scenario, in the order a full run takes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    ColdStart,
+    Throughput,
+    Memory,
+    SnapshotStart,
+    WarmforkClone,
+    CloneMemory,
+}
+
+impl Scenario {
+    pub const ALL: [Scenario; 6] = [
+        Scenario::ColdStart,
+        Scenario::Throughput,
+        Scenario::Memory,
+        Scenario::SnapshotStart,
+        Scenario::WarmforkClone,
+        Scenario::CloneMemory,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::ColdStart => "cold-start",
+            Scenario::Throughput => "throughput",
+            Scenario::Memory => "memory",
+            Scenario::SnapshotStart => "snapshot-start",
+            Scenario::WarmforkClone => "warmfork-clone",
+            Scenario::CloneMemory => "clone-memory",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Scenario> {
+        Scenario::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Scenario::ColdStart => {
+                "Time from exec to the first complete HTTP response of the hello-world app, a \
+                 fresh process each run."
+            }
+            Scenario::Throughput => {
+                "Requests/s and latency percentiles under wrk, for hello world and a 64 KiB \
+                 body, with the same wrk command (1 thread, same connections, same duration) \
+                 for every runtime."
+            }
+            Scenario::Memory => {
+                "RSS, PSS and USS (from /proc/<pid>/smaps_rollup, summed over the process \
+                 tree) of the hello-world server when idle and after 1,000 sequential \
+                 keep-alive requests."
+            }
+            Scenario::SnapshotStart => {
+                "aworker started from a start-up snapshot versus from source: exec to first \
+                 response."
+            }
+            Scenario::WarmforkClone => {
+                "warmfork clone latency, first response of a new clone, and scale from zero."
+            }
+            Scenario::CloneMemory => {
+                "USS and PSS per clone for 1, 10 and 100 clones, each after serving 100 \
+                 requests and a garbage collection."
+            }
+        }
+    }
+
+    /// The feature a slot waits for; `None` for scenarios that measure today.
+    pub fn needs(self) -> Option<&'static str> {
+        match self {
+            Scenario::SnapshotStart => Some("aworker start-up snapshots (`aworker snapshot`)"),
+            Scenario::WarmforkClone | Scenario::CloneMemory => Some("aworker warmfork clones"),
+            _ => None,
+        }
+    }
+}
+
+/// The settings of a full or a `--quick` run.
+pub fn settings(
+    quick: bool,
+    connections: u32,
+    pin: Option<(usize, usize)>,
+    reference: &str,
+) -> Settings {
+    Settings {
+        quick,
+        cold_start_warmups: if quick { 1 } else { 2 },
+        cold_start_runs: if quick { 5 } else { 20 },
+        load_warmup_s: if quick { 1 } else { 3 },
+        load_runs: if quick { 2 } else { 5 },
+        load_duration_s: if quick { 2 } else { 10 },
+        connections,
+        memory_runs: if quick { 1 } else { 3 },
+        memory_requests: 1000,
+        idle_settle_ms: 1000,
+        server_cpu: pin.map(|p| p.0),
+        load_cpu: pin.map(|p| p.1),
+        reference: reference.to_string(),
+    }
+}
+
+/// The state of one run: where things are, what was found, and what was measured so far.
+pub struct Lab {
+    pub root: PathBuf,
+    /// The run directory; bulky files go to `raw/` inside it.
+    pub out: PathBuf,
+    pub settings: Settings,
+    pub runtimes: Vec<Runtime>,
+    pub wrk: Option<PathBuf>,
+    pub wrk_script: PathBuf,
+    /// The Node start-up snapshot; built before the first scenario that uses it.
+    pub snapshot_blob: PathBuf,
+    pub ui: Ui,
+
+    pub outcomes: Vec<Outcome>,
+    pub samples: Vec<Sample>,
+    pub distributions: Vec<Distribution>,
+    pub commands: Vec<CommandRecord>,
+}
+
+impl Lab {
+    pub fn raw(&self) -> PathBuf {
+        self.out.join("raw")
+    }
+
+    pub fn run(&mut self, scenario: Scenario) {
+        self.ui
+            .line(&format!("perf-lab: scenario {}", scenario.name()));
+        if let Some(needs) = scenario.needs() {
+            self.ui.line(&format!("  not available yet: needs {needs}"));
+            self.outcome(
+                scenario,
+                "aworker",
+                Status::NotAvailable {
+                    needs: needs.into(),
+                },
+            );
+            return;
+        }
+        match scenario {
+            Scenario::ColdStart => cold_start::run(self),
+            Scenario::Throughput => throughput::run(self),
+            Scenario::Memory => memory::run(self),
+            _ => unreachable!("slots return above"),
+        }
+    }
+
+    /// Runs `measure` for each runtime that `applies`, recording outcomes; missing runtimes
+    /// are recorded as missing. `measure` gets the runtime's index in `self.runtimes`.
+    fn each_runtime(
+        &mut self,
+        scenario: Scenario,
+        steps_per_runtime: u64,
+        applies: impl Fn(&Runtime) -> Result<(), String>,
+        mut measure: impl FnMut(&mut Lab, usize, &indicatif::ProgressBar) -> Result<String>,
+    ) {
+        let available = self
+            .runtimes
+            .iter()
+            .filter(|r| r.is_available() && applies(r).is_ok());
+        let bar = self.ui.bar(
+            scenario.name(),
+            available.count() as u64 * steps_per_runtime,
+        );
+
+        for i in 0..self.runtimes.len() {
+            let rt = &self.runtimes[i];
+            let name = rt.name;
+            if let Err(why) = applies(rt) {
+                self.outcome(scenario, name, Status::NotApplicable { why });
+                continue;
+            }
+            if let Some(reason) = rt.missing.clone() {
+                self.ui.line(&format!("  {name:<14} missing: {reason}"));
+                self.outcome(scenario, name, Status::Missing { reason });
+                continue;
+            }
+
+            bar.set_message(name);
+            let start = bar.position();
+            match measure(self, i, &bar) {
+                Ok(summary) => {
+                    self.ui.line(&format!("  {name:<14} {summary}"));
+                    self.outcome(scenario, name, Status::Measured);
+                }
+                Err(e) => {
+                    let error = format!("{e:#}");
+                    self.ui.line(&format!("  {name:<14} FAILED: {error}"));
+                    self.outcome(scenario, name, Status::Failed { error });
+                }
+            }
+            bar.set_position(start + steps_per_runtime);
+        }
+        bar.finish_and_clear();
+    }
+
+    fn outcome(&mut self, scenario: Scenario, runtime: &str, status: Status) {
+        self.outcomes.push(Outcome {
+            scenario: scenario.name().into(),
+            runtime: runtime.into(),
+            status,
+        });
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one flat record, filled in one place"
+    )]
+    fn sample(
+        &mut self,
+        scenario: Scenario,
+        runtime: &str,
+        variant: &str,
+        metric: &str,
+        unit: &str,
+        run: u32,
+        value: f64,
+    ) {
+        self.samples.push(Sample {
+            scenario: scenario.name().into(),
+            runtime: runtime.into(),
+            variant: variant.into(),
+            metric: metric.into(),
+            unit: unit.into(),
+            run,
+            value,
+        });
+    }
+
+    fn command(&mut self, scenario: Scenario, runtime: &str, what: &str, command: String) {
+        let record = CommandRecord {
+            scenario: scenario.name().into(),
+            runtime: runtime.into(),
+            what: what.into(),
+            command,
+        };
+        if !self.commands.contains(&record) {
+            self.commands.push(record);
+        }
+    }
+
+    /// Starts runtime `i` serving `app` and waits for its first good response. Returns the
+    /// server, its port, and the time from exec to that response.
+    fn start_server(
+        &mut self,
+        scenario: Scenario,
+        i: usize,
+        app: App,
+        log_name: &str,
+    ) -> Result<(Server, u16, Duration)> {
+        let rt = &self.runtimes[i];
+        let port = crate::server::free_port()?;
+        let launch = rt.launch(app, port, &self.root, &self.snapshot_blob)?;
+        let log = self.raw().join("logs").join(format!("{log_name}.log"));
+        // Only load runs pin the server: there the load generator must not take its core. A
+        // start or an idle server is measured as it would run on its own.
+        let cpu = match scenario {
+            Scenario::Throughput => self.settings.server_cpu,
+            _ => None,
+        };
+        let shown = launch.display(&self.root, port, cpu);
+        let name = rt.name;
+        self.command(scenario, name, &format!("serve {}", app.name()), shown);
+
+        let t0 = Instant::now();
+        let mut server = Server::start(&launch, &self.root, &log, cpu)?;
+        let response =
+            http::first_response(loopback(port), "/", Duration::from_secs(30), &mut || {
+                server.check_alive()
+            });
+        let elapsed = t0.elapsed();
+        let response = response.with_context(|| format!("log {}", log.display()))?;
+
+        if response.status != 200 || response.body.len() != app.expected_body_len() {
+            bail!(
+                "{name} answered status {} with {} bytes; expected 200 with {} bytes",
+                response.status,
+                response.body.len(),
+                app.expected_body_len()
+            );
+        }
+        Ok((server, port, elapsed))
+    }
+}
+
+/// Runs `cmd` with stdout and stderr into `log`, killing it after `limit`; returns the log.
+fn run_bounded(mut cmd: Command, log: &Path, limit: Duration) -> Result<String> {
+    if let Some(dir) = log.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let out = File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(out.try_clone()?)
+        .stderr(out)
+        .spawn()
+        .with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
+
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!(
+                "{:?} ran past its limit of {limit:?}; killed",
+                cmd.get_program()
+            );
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    let text = fs::read_to_string(log)?;
+    if !status.success() {
+        bail!("{:?} failed ({status}): {}", cmd.get_program(), text.trim());
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenario_names_round_trip() {
+        for s in Scenario::ALL {
+            assert_eq!(Scenario::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Scenario::from_name("nope"), None);
+    }
+
+    #[test]
+    fn slots_name_their_feature() {
+        let slots: Vec<_> = Scenario::ALL
+            .into_iter()
+            .filter(|s| s.needs().is_some())
+            .collect();
+        assert_eq!(
+            slots,
+            [
+                Scenario::SnapshotStart,
+                Scenario::WarmforkClone,
+                Scenario::CloneMemory
+            ]
+        );
+    }
+
+    #[test]
+    fn quick_is_shorter() {
+        let q = settings(true, 32, None, "node");
+        let f = settings(false, 32, None, "node");
+        assert!(q.cold_start_runs < f.cold_start_runs);
+        assert!(q.load_runs as u64 * q.load_duration_s < f.load_runs as u64 * f.load_duration_s);
+    }
+
+    #[test]
+    fn bounded_command_is_killed_at_its_limit() {
+        let log = std::env::temp_dir().join(format!("perf-lab-bounded-{}.log", std::process::id()));
+        let mut cmd = Command::new("sleep");
+        cmd.arg("5");
+        let t0 = Instant::now();
+        let err = run_bounded(cmd, &log, Duration::from_millis(100)).unwrap_err();
+        assert!(t0.elapsed() < Duration::from_secs(2));
+        assert!(err.to_string().contains("limit"), "{err}");
+        let _ = fs::remove_file(log);
+    }
+}
