@@ -92,6 +92,8 @@
     StringPrototypeCharCodeAt: uncurryThis(String.prototype.charCodeAt),
     StringPrototypeCodePointAt: uncurryThis(String.prototype.codePointAt),
     StringPrototypeTrim: uncurryThis(String.prototype.trim),
+    StringPrototypeEndsWith: uncurryThis(String.prototype.endsWith),
+    StringFromCharCode: String.fromCharCode,
     StringPrototypeIncludes: uncurryThis(String.prototype.includes),
     StringPrototypeIndexOf: uncurryThis(String.prototype.indexOf),
     StringPrototypeRepeat: uncurryThis(String.prototype.repeat),

@@ -75,6 +75,8 @@
   // Operations of a [Global] interface live on the global object itself and, like all
   // WebIDL operations, are enumerable. https://webidl.spec.whatwg.org/#es-operations
   const operations = {
+    atob: internals.base64.atob,
+    btoa: internals.base64.btoa,
     clearInterval: internals.timers.clearInterval,
     clearTimeout: internals.timers.clearTimeout,
     fetch: internals.fetch,
