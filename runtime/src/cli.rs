@@ -133,6 +133,21 @@ struct ServeArgs {
         requires = "workers"
     )]
     worker_idle_timeout: f64,
+
+    /// With --workers: each clone's V8 heap limit; near it the clone stops, answers its
+    /// in-flight requests with 503 and is replaced.
+    #[arg(long, value_name = "MB", requires = "workers")]
+    max_heap_mb: Option<usize>,
+
+    /// With --workers: how long one task (a request's handler, a timer) may run JS; past it
+    /// the clone stops, answers its in-flight requests with 503 and is replaced.
+    #[arg(long, value_name = "MS", requires = "workers")]
+    cpu_limit_ms: Option<u64>,
+
+    /// With --workers: the resident memory a clone may use before the supervisor replaces it
+    /// (it drains first).
+    #[arg(long, value_name = "MB", requires = "workers")]
+    max_rss_mb: Option<u64>,
 }
 
 impl ServeArgs {
@@ -154,11 +169,18 @@ impl ServeArgs {
                 "--worker-idle-timeout must be a number of seconds >= 0",
             ));
         }
+        if self.max_heap_mb == Some(0) || self.cpu_limit_ms == Some(0) || self.max_rss_mb == Some(0)
+        {
+            return Err(setup_error(
+                "--max-heap-mb, --cpu-limit-ms and --max-rss-mb must be > 0",
+            ));
+        }
         Ok(Some(WarmforkOptions {
             min_workers,
             max_workers,
             idle_timeout: Duration::from_secs_f64(self.worker_idle_timeout),
             grace: Duration::from_secs(10),
+            max_rss_bytes: self.max_rss_mb.map(|mb| mb * 1024 * 1024),
         }))
     }
 }
@@ -185,6 +207,7 @@ impl ScriptArgs {
             },
             location: self.location.clone(),
             resolve_to_loopback: self.resolve_to_loopback,
+            max_heap_bytes: None,
         }
     }
 }
@@ -269,8 +292,9 @@ fn block_on<T, F: std::future::Future<Output = Result<T, Failure>>>(
 
 /// Starts the worker of `serve` and `run`, following the lifecycle table in ARCHITECTURE.md:
 /// from a snapshot (restore, `deserialize`) or a script (evaluate), then install, activate.
-async fn start_worker(args: &ScriptArgs) -> Result<Worker, Failure> {
-    let options = args.worker_options();
+async fn start_worker(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<Worker, Failure> {
+    let mut options = args.worker_options();
+    options.max_heap_bytes = max_heap_mb.map(|mb| mb * 1024 * 1024);
     let mut worker = match (&args.snapshot, &args.script) {
         (Some(snapshot), _) => match snapshot::read(snapshot) {
             Ok(blob) => snapshot::restore(options, blob).await?,
@@ -298,7 +322,7 @@ async fn cold_start(options: WorkerOptions, script: &MainScript) -> Result<Worke
 
 fn run(args: ScriptArgs) -> Result<(), Failure> {
     block_on(|| async move {
-        let mut worker = start_worker(&args).await?;
+        let mut worker = start_worker(&args, None).await?;
         worker.run_event_loop(RunUntil::Idle).await;
         Ok(())
     })
@@ -314,7 +338,7 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
     block_on(|| async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|error| setup_error(format!("cannot listen on {addr}: {error}")))?;
-        let mut worker = start_worker(&args.script).await?;
+        let mut worker = start_worker(&args.script, None).await?;
 
         let bound = listener.local_addr().map_err(setup_error)?;
         eprintln!("Listening on http://{bound}/");
@@ -340,11 +364,12 @@ fn serve_warmfork(
         supervisor,
     };
     let grace = options.grace;
+    let cpu_limit = args.cpu_limit_ms.map(Duration::from_millis);
     let seed_main = |mut control: UnixStream| -> i32 {
         if !fork::die_with_parent(shared.supervisor) {
             return 0;
         }
-        let worker = block_on(|| prepare_seed(&args.script));
+        let worker = block_on(|| prepare_seed(&args.script, args.max_heap_mb));
         let worker = match worker {
             Ok(worker) => worker,
             Err(failure) => {
@@ -354,7 +379,7 @@ fn serve_warmfork(
         };
         match warmfork::seed_loop(&mut control) {
             None => 0,
-            Some(slot) => run_clone(worker, control, &shared, slot, grace),
+            Some(slot) => run_clone(worker, control, &shared, slot, grace, cpu_limit),
         }
     };
     match warmfork::supervise(&shared, options, &seed_main) {
@@ -366,8 +391,8 @@ fn serve_warmfork(
 
 /// The seed: start the worker, dispatch `serialize`, and make sure nothing is pending that a
 /// fork could not carry. Returns with the event loop's runtime gone (one thread left).
-async fn prepare_seed(args: &ScriptArgs) -> Result<Worker, Failure> {
-    let mut worker = start_worker(args).await?;
+async fn prepare_seed(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<Worker, Failure> {
+    let mut worker = start_worker(args, max_heap_mb).await?;
     worker.dispatch_lifecycle(Lifecycle::Serialize).await?;
     let blockers = worker.freeze_blockers();
     if !blockers.is_empty() {
@@ -391,6 +416,7 @@ fn run_clone(
     shared: &Shared,
     slot: usize,
     grace: Duration,
+    cpu_limit: Option<Duration>,
 ) -> i32 {
     if !fork::die_with_parent(shared.supervisor) {
         return 0;
@@ -407,6 +433,10 @@ fn run_clone(
     let result = block_on(|| async move {
         worker.resume();
         worker.dispatch_lifecycle(Lifecycle::Deserialize).await?;
+        if let Some(limit) = cpu_limit {
+            // The clone's own thread: started after the fork, the seed stays single-threaded.
+            worker.start_cpu_watchdog(limit).map_err(setup_error)?;
+        }
         tracing::debug!(clone = std::process::id(), "clone ready");
         let listener = tokio::net::TcpListener::from_std(listener).map_err(setup_error)?;
         let server = tokio::task::spawn_local(crate::serve::serve(
@@ -423,6 +453,15 @@ fn run_clone(
         }
         // Drain: accept nothing more; let what is in flight finish.
         server.abort();
+        if let Some(hit) = worker.limit_hit() {
+            // JS was terminated mid-task: nothing it had in flight can be trusted to finish.
+            worker.fail_in_flight(hit.describe());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            return Err(Failure {
+                code: 3,
+                message: format!("{}; exiting to be replaced", hit.describe()),
+            });
+        }
         let drained = async {
             while slot.in_flight.load(std::sync::atomic::Ordering::Relaxed) > 0 {
                 tokio::time::sleep(Duration::from_millis(5)).await;

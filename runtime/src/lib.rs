@@ -14,6 +14,7 @@ pub mod error;
 pub mod fetch;
 pub mod fetch_event;
 pub mod global_scope;
+pub mod limits;
 pub mod modules;
 pub mod platform;
 pub mod serve;

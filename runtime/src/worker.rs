@@ -11,12 +11,15 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
 
 use crate::bindings::{dispatch_callback, external_references, op_names};
 use crate::bootstrap::{evaluate_builtins, INTERNALS_INDEX};
 use crate::error::{describe_exception, syntax_error, uncaught, StartupError};
 use crate::fetch_event::IncomingRequest;
+use crate::limits::{Guard, LimitHit};
 use crate::modules::{self, SharedModuleMap};
 use crate::state::{state, PendingRejection, SharedState, Task, WorkerState};
 
@@ -57,6 +60,8 @@ pub struct WorkerOptions {
     pub location: Option<url::Url>,
     /// Test mode: every host name `fetch()` meets resolves to 127.0.0.1.
     pub resolve_to_loopback: bool,
+    /// The V8 heap ceiling (`--max-heap-mb`); near it JS is stopped (see `limits.rs`).
+    pub max_heap_bytes: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +131,8 @@ pub struct Worker {
     tasks: mpsc::UnboundedReceiver<Task>,
     last_activity: Instant,
     isolate: v8::OwnedIsolate,
+    // After the isolate: V8's near-heap-limit callback points at it.
+    limits: Arc<Guard>,
 }
 
 impl Worker {
@@ -159,7 +166,11 @@ impl Worker {
         crate::platform::platform();
         debug_assert_eq!(SNAPSHOT_OP_NAMES, op_names().as_slice());
         let from_source = matches!(start, Start::Builtins) && options.builtins == Builtins::Source;
-        let params = v8::CreateParams::default().external_references(external_references().into());
+        let mut params =
+            v8::CreateParams::default().external_references(external_references().into());
+        if let Some(max) = options.max_heap_bytes {
+            params = params.heap_limits(0, max);
+        }
         let mut isolate = match start {
             Start::SnapshotCreator => v8::Isolate::snapshot_creator_from_existing_snapshot(
                 BUILTIN_SNAPSHOT.into(),
@@ -170,6 +181,11 @@ impl Worker {
             Start::Builtins if from_source => v8::Isolate::new(params),
             Start::Builtins => v8::Isolate::new(params.snapshot_blob(BUILTIN_SNAPSHOT.into())),
         };
+        let limits = Guard::new(isolate.thread_safe_handle());
+        if options.max_heap_bytes.is_some() {
+            let data = Arc::as_ptr(&limits).cast_mut().cast();
+            isolate.add_near_heap_limit_callback(crate::limits::near_heap_limit, data);
+        }
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
         isolate.set_capture_stack_trace_for_uncaught_exceptions(true, 16);
         isolate.set_promise_reject_callback(promise_reject_callback);
@@ -212,6 +228,7 @@ impl Worker {
             tasks: receiver,
             last_activity: Instant::now(),
             isolate,
+            limits,
         })
     }
 
@@ -226,6 +243,7 @@ impl Worker {
             state,
             tasks,
             mut isolate,
+            limits,
             ..
         } = self;
         {
@@ -238,7 +256,7 @@ impl Worker {
         }
         // V8 serialises the heap without our handles: every Global must be gone first,
         // including those of the module map and of pending rejections.
-        drop((hooks, internals, context, state, tasks));
+        drop((hooks, internals, context, state, tasks, limits));
         isolate.remove_slot::<SharedModuleMap>();
         isolate.remove_slot::<SharedState>();
         isolate.low_memory_notification();
@@ -246,6 +264,33 @@ impl Worker {
             .create_blob(v8::FunctionCodeHandling::Keep)
             .ok_or_else(|| StartupError::Internal("V8 could not create the snapshot".into()))?;
         Ok(blob.to_vec())
+    }
+
+    /// Which limit stopped this worker's JS, if one did; the event loop returns then.
+    pub fn limit_hit(&self) -> Option<LimitHit> {
+        self.limits.hit()
+    }
+
+    /// Starts the CPU watchdog thread (see `limits.rs`).
+    pub fn start_cpu_watchdog(&self, limit: Duration) -> std::io::Result<()> {
+        self.limits.start_cpu_watchdog(limit)
+    }
+
+    /// Answers every request still in flight with 503 (the worker stopped: a limit) and
+    /// cuts streamed responses short.
+    pub fn fail_in_flight(&mut self, why: &str) {
+        self.isolate.cancel_terminate_execution();
+        let mut state = self.state.borrow_mut();
+        for (_, responder) in state.responders.drain() {
+            let mut response = http::Response::new(crate::fetch_event::ResponseBody::text(
+                format!("Service Unavailable: {why}\n"),
+            ));
+            *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
+            let _ = responder.send(response);
+        }
+        for (_, sink) in state.body_sinks.drain() {
+            let _ = sink.try_send(Err(crate::fetch_event::BodyAborted(why.to_string())));
+        }
     }
 
     /// Dispatches a lifecycle event and waits, on the event loop and at most
@@ -504,13 +549,20 @@ impl Worker {
     /// Runs the event loop: macrotasks one at a time, each followed by a microtask checkpoint.
     pub async fn run_event_loop(&mut self, until: RunUntil<'_>) {
         loop {
+            if self.limit_hit().is_some() {
+                return;
+            }
+            let limits = Arc::clone(&self.limits);
+            let busy = limits.busy();
             if crate::platform::pump(&self.isolate) {
                 self.end_of_macrotask();
+                drop(busy);
                 // V8 may post a task from a task; yield so I/O and the caller's other
                 // futures (a shutdown signal) are polled in between.
                 tokio::task::yield_now().await;
                 continue;
             }
+            drop(busy);
             let idle = !self.state.borrow().has_pending_work();
             match until {
                 RunUntil::Idle if idle => return,
@@ -526,6 +578,7 @@ impl Worker {
                 () = sleep_until(next_timer) => Some(Wake::Timers),
                 () = sleep_until(pump_at) => Some(Wake::Pump),
             };
+            let _busy = limits.busy();
             match wake {
                 Some(Wake::Task(task)) => self.run_task(task),
                 Some(Wake::Timers) => self.run_due_timers(),
@@ -606,7 +659,10 @@ impl Worker {
                 None => v8::null(scope).into(),
             },
         ];
-        if call_hook(scope, &self.hooks.dispatch_fetch, &args).is_none() {
+        // Terminated JS (a limit) is answered with 503 by `fail_in_flight`, not here.
+        if call_hook(scope, &self.hooks.dispatch_fetch, &args).is_none()
+            && self.limits.hit().is_none()
+        {
             // The hook catches everything itself; failing here is a bug in the built-ins. Do
             // not leave the client waiting.
             let responder = state(scope).borrow_mut().responders.remove(&rid);

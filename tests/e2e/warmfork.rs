@@ -234,3 +234,90 @@ async fn clones_die_with_a_killed_supervisor() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Sends GET `path` until it answers 200 or `timeout` passes; whether it did.
+async fn eventually_ok(server: &Server, path: &str, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if let Ok(response) = fresh_client().get(server.url(path)).send().await {
+            if response.status() == 200 {
+                return true;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_runaway_request_gets_503_and_its_clone_is_replaced() {
+    let server = Server::start(
+        &fixture("warmfork/limits.js"),
+        &["--workers", "1", "--cpu-limit-ms", "200"],
+    );
+    let before = wait_for_children(server.pid(), 2);
+    let started = Instant::now();
+    let response = fresh_client()
+        .get(server.url("/spin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(response.text().await.unwrap().contains("--cpu-limit-ms"));
+    assert!(eventually_ok(&server, "/", Duration::from_secs(10)).await);
+    let after = wait_for_children(server.pid(), 2);
+    assert_ne!(before[1], after[1], "the clone was replaced");
+    assert!(
+        server.wait_for_stderr("exited with status 3; replacing it"),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[tokio::test]
+async fn a_clone_near_its_heap_limit_answers_503_and_is_replaced() {
+    let server = Server::start(
+        &fixture("warmfork/limits.js"),
+        &["--workers", "1", "--max-heap-mb", "64"],
+    );
+    wait_for_children(server.pid(), 2);
+    let response = fresh_client().get(server.url("/hog")).send().await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert!(response.text().await.unwrap().contains("--max-heap-mb"));
+    assert!(eventually_ok(&server, "/", Duration::from_secs(10)).await);
+}
+
+#[tokio::test]
+async fn a_clone_above_its_rss_limit_is_replaced() {
+    let server = Server::start(
+        &fixture("warmfork/limits.js"),
+        &["--workers", "1", "--max-rss-mb", "150"],
+    );
+    let before = wait_for_children(server.pid(), 2);
+    let response = fresh_client()
+        .get(server.url("/grow"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        server.wait_for_stderr("above --max-rss-mb 150; replacing it"),
+        "{}",
+        server.stderr()
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let after = children(server.pid());
+        if after.len() == 2 && after[1] != before[1] {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not replaced: {after:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(eventually_ok(&server, "/", Duration::from_secs(5)).await);
+}

@@ -32,6 +32,8 @@ pub struct WarmforkOptions {
     pub idle_timeout: Duration,
     /// How long SIGTERM lets in-flight requests finish.
     pub grace: Duration,
+    /// A clone using more resident memory is drained and replaced (`--max-rss-mb`).
+    pub max_rss_bytes: Option<u64>,
 }
 
 /// What the seed and its clones need from the supervisor.
@@ -132,6 +134,7 @@ pub fn supervise(
         seed_backoff: Backoff::default(),
         clone_backoff: Backoff::default(),
         ever_ready: false,
+        rss_checked: Instant::now(),
     };
     loop {
         if TERMINATE.load(Ordering::SeqCst) {
@@ -152,6 +155,7 @@ pub fn supervise(
             }
         }
         supervisor.scale();
+        supervisor.enforce_rss();
         std::thread::sleep(TICK);
     }
 }
@@ -216,6 +220,7 @@ struct Supervisor<'a> {
     seed_backoff: Backoff,
     clone_backoff: Backoff,
     ever_ready: bool,
+    rss_checked: Instant,
 }
 
 impl Supervisor<'_> {
@@ -387,6 +392,34 @@ impl Supervisor<'_> {
         }
     }
 
+    /// `--max-rss-mb`: every 100 ms, read each clone's resident size from /proc; one above
+    /// the limit is drained (SIGTERM) and, no longer counted, replaced.
+    fn enforce_rss(&mut self) {
+        let Some(max) = self.options.max_rss_bytes else {
+            return;
+        };
+        if self.rss_checked.elapsed() < Duration::from_millis(100) {
+            return;
+        }
+        self.rss_checked = Instant::now();
+        for clone in self.clones.iter_mut().filter(|clone| !clone.retiring) {
+            let Some(rss) = resident_bytes(clone.pid) else {
+                continue;
+            };
+            if rss > max {
+                tracing::warn!(
+                    clone = clone.pid,
+                    "clone uses {} MiB, above --max-rss-mb {}; replacing it",
+                    rss >> 20,
+                    max >> 20
+                );
+                // SAFETY: signalling our own child.
+                unsafe { libc::kill(clone.pid, libc::SIGTERM) };
+                clone.retiring = true;
+            }
+        }
+    }
+
     /// SIGTERM: clones stop accepting and finish what is in flight; the seed just ends.
     fn shut_down(&mut self) {
         if let Some(seed) = &self.seed {
@@ -436,6 +469,15 @@ fn listener_has_connections(listener: &std::net::TcpListener) -> bool {
     };
     // SAFETY: one valid pollfd, no wait.
     unsafe { libc::poll(&mut poll, 1, 0) > 0 && poll.revents & libc::POLLIN != 0 }
+}
+
+/// A process's resident set size, from `/proc/<pid>/statm` (in pages).
+fn resident_bytes(pid: libc::pid_t) -> Option<u64> {
+    let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let page_size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u64;
+    Some(pages * page_size)
 }
 
 fn exit_code(status: libc::c_int) -> i32 {
