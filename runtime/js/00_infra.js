@@ -70,6 +70,7 @@
     ObjectPrototypeIsPrototypeOf: uncurryThis(Object.prototype.isPrototypeOf),
     ObjectPrototypePropertyIsEnumerable: uncurryThis(Object.prototype.propertyIsEnumerable),
     ObjectPrototypeToString: uncurryThis(Object.prototype.toString),
+    ObjectPrototype: Object.prototype,
     ObjectSetPrototypeOf: Object.setPrototypeOf,
     Promise,
     PromiseAll: Promise.all.bind(Promise),

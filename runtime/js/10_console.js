@@ -793,6 +793,9 @@
     configurable: true,
   });
 
+  // Browsers give the console namespace an empty object of its own as [[Prototype]], whose
+  // [[Prototype]] is %Object.prototype%; WPT's console-is-a-namespace checks that chain.
+  P.ObjectSetPrototypeOf(console, P.ObjectCreate(P.ObjectPrototype));
   internals.console = console;
   internals.inspect = inspect;
   internals.formatArgs = formatArgs;
