@@ -274,6 +274,37 @@
     return out;
   }
 
+  // The iterator of a pair-iterable interface (https://webidl.spec.whatwg.org/#es-iterators):
+  // returns `(target, kind) => iterator`, where kind is "key", "value" or "key+value" and
+  // `getPairs(target)` is re-read on every next(), as WebIDL requires.
+  function definePairIterator(name, getPairs) {
+    const kCreate = P.Symbol("create");
+    class PairIterator {
+      #target;
+      #kind;
+      #index = 0;
+
+      constructor(token, target, kind) {
+        if (token !== kCreate) illegalConstructor();
+        this.#target = target;
+        this.#kind = kind;
+      }
+
+      next() {
+        if (typeof this !== "object" || this === null || !(#target in this)) illegalInvocation();
+        const pairs = getPairs(this.#target);
+        if (this.#index >= pairs.length) return { value: undefined, done: true };
+        const pair = pairs[this.#index++];
+        if (this.#kind === "key") return { value: pair[0], done: false };
+        if (this.#kind === "value") return { value: pair[1], done: false };
+        return { value: [pair[0], pair[1]], done: false };
+      }
+    }
+    P.ObjectSetPrototypeOf(PairIterator.prototype, IteratorPrototype);
+    configureInterface(PairIterator, `${name} Iterator`);
+    return (target, kind) => new PairIterator(kCreate, target, kind);
+  }
+
   internals.primordials = primordials;
   internals.infra = {
     IteratorPrototype,
@@ -282,6 +313,7 @@
     illegalInvocation,
     configureInterface,
     defineConstants,
+    definePairIterator,
     newPromiseCapability,
     markPromiseHandled,
     noop,

@@ -4,7 +4,7 @@
 // the WebIDL surface and the link between a URL and its searchParams.
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalConstructor, illegalInvocation } = internals.infra;
+  const { configureInterface, illegalInvocation } = internals.infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
 
@@ -346,17 +346,17 @@
 
     entries() {
       this.#check();
-      return new URLSearchParamsIterator(kCreate, this, "key+value");
+      return searchParamsIterator(this, "key+value");
     }
 
     keys() {
       this.#check();
-      return new URLSearchParamsIterator(kCreate, this, "key");
+      return searchParamsIterator(this, "key");
     }
 
     values() {
       this.#check();
-      return new URLSearchParamsIterator(kCreate, this, "value");
+      return searchParamsIterator(this, "value");
     }
 
     // https://webidl.spec.whatwg.org/#es-forEach
@@ -420,30 +420,8 @@
     return ops.op_url_search_params_serialize(flat);
   }
 
-  class URLSearchParamsIterator {
-    #target;
-    #kind;
-    #index = 0;
-
-    constructor(token, target, kind) {
-      if (token !== kCreate) illegalConstructor();
-      this.#target = target;
-      this.#kind = kind;
-    }
-
-    next() {
-      if (!(isObject(this) && #target in this)) illegalInvocation();
-      const list = searchParamsSlots.list(this.#target);
-      if (this.#index >= list.length) return { value: undefined, done: true };
-      const pair = list[this.#index++];
-      if (this.#kind === "key") return { value: pair[0], done: false };
-      if (this.#kind === "value") return { value: pair[1], done: false };
-      return { value: [pair[0], pair[1]], done: false };
-    }
-  }
-
-  P.ObjectSetPrototypeOf(URLSearchParamsIterator.prototype, internals.infra.IteratorPrototype);
-  configureInterface(URLSearchParamsIterator, "URLSearchParams Iterator");
+  const searchParamsIterator = internals.infra.definePairIterator("URLSearchParams",
+    (params) => searchParamsSlots.list(params));
 
   internals.URL = URL;
   internals.URLSearchParams = URLSearchParams;

@@ -6,7 +6,7 @@
 ((ops, internals) => {
   const P = internals.primordials;
   const infra = internals.infra;
-  const { configureInterface, illegalConstructor, illegalInvocation } = infra;
+  const { configureInterface, illegalInvocation } = infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
 
@@ -228,17 +228,17 @@
     // https://webidl.spec.whatwg.org/#es-iterable-entries
     entries() {
       if (!(isObject(this) && #list in this)) illegalInvocation();
-      return new HeadersIterator(kCreate, this, "key+value");
+      return headersIterator(this, "key+value");
     }
 
     keys() {
       if (!(isObject(this) && #list in this)) illegalInvocation();
-      return new HeadersIterator(kCreate, this, "key");
+      return headersIterator(this, "key");
     }
 
     values() {
       if (!(isObject(this) && #list in this)) illegalInvocation();
-      return new HeadersIterator(kCreate, this, "value");
+      return headersIterator(this, "value");
     }
 
     // The value pairs to iterate over. https://fetch.spec.whatwg.org/#headers-class
@@ -326,31 +326,7 @@
     for (const key of P.ObjectKeys(object)) appendHeader(headers, key, object[key], prefix);
   }
 
-  class HeadersIterator {
-    #target;
-    #kind;
-    #index = 0;
-
-    constructor(token, target, kind) {
-      if (token !== kCreate) illegalConstructor();
-      this.#target = target;
-      this.#kind = kind;
-    }
-
-    // https://webidl.spec.whatwg.org/#es-iterator-prototype-object
-    next() {
-      if (!(isObject(this) && #target in this)) illegalInvocation();
-      const pairs = headerSlots.pairs(this.#target);
-      if (this.#index >= pairs.length) return { value: undefined, done: true };
-      const pair = pairs[this.#index++];
-      if (this.#kind === "key") return { value: pair[0], done: false };
-      if (this.#kind === "value") return { value: pair[1], done: false };
-      return { value: [pair[0], pair[1]], done: false };
-    }
-  }
-
-  P.ObjectSetPrototypeOf(HeadersIterator.prototype, infra.IteratorPrototype);
-  configureInterface(HeadersIterator, "Headers Iterator");
+  const headersIterator = infra.definePairIterator("Headers", (h) => headerSlots.pairs(h));
 
   internals.setCustomInspect(Headers, (headers) => {
     const shown = {};
@@ -380,6 +356,14 @@
     isHeaderName,
     isHeaderValue,
     normalizeValue,
+    // A Headers object from [name0, value0, ...] as the runtime hands headers over.
+    fromFlat(flat, guard) {
+      const list = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        P.ArrayPrototypePush(list, [flat[i], flat[i + 1]]);
+      }
+      return headerSlots.create(list, guard);
+    },
     // [name0, value0, name1, value1, ...] in list order, the shape the response ops take.
     flatten(headers) {
       const flat = [];

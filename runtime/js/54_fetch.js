@@ -29,14 +29,10 @@
       P.PromisePrototypeThen(ops.op_fetch(method, url, headers, data, redirect), (head) => {
         const { 0: status, 1: statusText, 2: flat, 3: bodyRid, 4: finalUrl, 5: redirected } =
           head;
-        const list = [];
-        for (let i = 0; i + 1 < flat.length; i += 2) {
-          P.ArrayPrototypePush(list, [flat[i], flat[i + 1]]);
-        }
         return internals.response.fromNetwork({
           status,
           statusText,
-          headers: headersImpl.create(list, "immutable"),
+          headers: headersImpl.fromFlat(flat, "immutable"),
           body: bodyRid === null ? null : bodyImpl.fromRid(bodyRid),
           urlList: redirected ? [url, finalUrl] : [finalUrl],
         });

@@ -256,15 +256,11 @@
   }
 
   function buildRequest(method, url, flatHeaders, bodyRid) {
-    const list = [];
-    for (let i = 0; i + 1 < flatHeaders.length; i += 2) {
-      P.ArrayPrototypePush(list, [flatHeaders[i], flatHeaders[i + 1]]);
-    }
     return internals.request.create({
       method,
       url,
       // https://w3c.github.io/ServiceWorker/#handle-fetch: the request's headers are immutable.
-      headers: headersImpl.create(list, "immutable"),
+      headers: headersImpl.fromFlat(flatHeaders, "immutable"),
       body: bodyRid === null || bodyRid === undefined ? null : bodyImpl.fromRid(bodyRid),
       // TODO(soon): abort this signal when the client goes away, once an op reports it.
       signal: internals.abort.createSignal(),

@@ -15,7 +15,12 @@ pub const V8_FLAGS: &str = "--single-threaded";
 /// The context-data index of the `internals` object in a startup snapshot.
 pub const INTERNALS_INDEX: usize = 0;
 
-fn script_origin<'s>(scope: &mut v8::PinScope<'s, '_>, name: &str) -> v8::ScriptOrigin<'s> {
+/// The origin of a script or module named `name` (a URL), as stacks and messages show it.
+pub fn script_origin<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    name: &str,
+    is_module: bool,
+) -> v8::ScriptOrigin<'s> {
     let name = v8::String::new(scope, name).expect("script names are short");
     v8::ScriptOrigin::new(
         scope,
@@ -27,7 +32,7 @@ fn script_origin<'s>(scope: &mut v8::PinScope<'s, '_>, name: &str) -> v8::Script
         None,
         false,
         false,
-        false,
+        is_module,
         None,
     )
 }
@@ -67,7 +72,7 @@ pub fn evaluate_builtins<'s>(
     for (name, source) in builtins {
         v8::tc_scope!(let scope, scope);
         let code = v8::String::new(scope, source).ok_or("a built-in is too large")?;
-        let origin = script_origin(scope, &format!("aworker:js/{name}"));
+        let origin = script_origin(scope, &format!("aworker:js/{name}"), false);
         let function = v8::Script::compile(scope, code, Some(&origin))
             .and_then(|script| script.run(scope))
             .and_then(|value| v8::Local::<v8::Function>::try_from(value).ok());

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::bindings::{dispatch_callback, external_references, op_names};
+pub use crate::bootstrap::script_origin;
 use crate::bootstrap::{evaluate_builtins, INTERNALS_INDEX};
 use crate::error::{describe_exception, syntax_error, uncaught, StartupError};
 use crate::fetch_event::IncomingRequest;
@@ -752,27 +753,6 @@ fn uses_module_syntax(message: &str) -> bool {
     ]
     .iter()
     .any(|cue| message.contains(cue))
-}
-
-pub fn script_origin<'s>(
-    scope: &mut v8::PinScope<'s, '_>,
-    name: &str,
-    is_module: bool,
-) -> v8::ScriptOrigin<'s> {
-    let name = v8::String::new(scope, name).expect("script names are short");
-    v8::ScriptOrigin::new(
-        scope,
-        name.into(),
-        0,
-        0,
-        false,
-        0,
-        None,
-        false,
-        false,
-        is_module,
-        None,
-    )
 }
 
 /// A timer as `setInterval(tick, 1000), callback at file:///app.js:3:16`, from the
