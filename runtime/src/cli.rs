@@ -18,7 +18,9 @@ use std::time::Duration;
 use crate::snapshot::{self, SnapshotError};
 use crate::warmfork::slots::{Slots, MAX_SLOTS};
 use crate::warmfork::{self, fork, Shared, WarmforkOptions};
-use crate::worker::{Builtins, Lifecycle, MainScript, RunUntil, ScriptKind, Worker, WorkerOptions};
+use crate::worker::{
+    Builtins, Lifecycle, MainScript, RunUntil, ScriptKind, TimeZone, Worker, WorkerOptions,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -379,7 +381,7 @@ fn serve_warmfork(
         };
         match warmfork::seed_loop(&mut control) {
             None => 0,
-            Some(slot) => run_clone(worker, control, &shared, slot, grace, cpu_limit),
+            Some(birth) => run_clone(worker, control, &shared, birth, grace, cpu_limit),
         }
     };
     match warmfork::supervise(&shared, options, &seed_main) {
@@ -414,7 +416,7 @@ fn run_clone(
     mut worker: Worker,
     control: UnixStream,
     shared: &Shared,
-    slot: usize,
+    birth: warmfork::Birth,
     grace: Duration,
     cpu_limit: Option<Duration>,
 ) -> i32 {
@@ -422,7 +424,7 @@ fn run_clone(
         return 0;
     }
     drop(control);
-    let slot = shared.slots.get(slot);
+    let slot = shared.slots.get(birth.slot);
     let listener = match shared.listener.try_clone() {
         Ok(listener) => listener,
         Err(error) => {
@@ -431,13 +433,20 @@ fn run_clone(
         }
     };
     let result = block_on(|| async move {
-        worker.resume();
+        worker.resume(TimeZone::SameHost);
         worker.dispatch_lifecycle(Lifecycle::Deserialize).await?;
         if let Some(limit) = cpu_limit {
             // The clone's own thread: started after the fork, the seed stays single-threaded.
             worker.start_cpu_watchdog(limit).map_err(setup_error)?;
         }
-        tracing::debug!(clone = std::process::id(), "clone ready");
+        // Measured in the clone from the seed's fork point to here (deserialize done, about
+        // to accept): what perf-lab reports as clone latency.
+        tracing::debug!(
+            clone = std::process::id(),
+            fork_us = birth.fork.as_micros() as u64,
+            ready_us = birth.requested.elapsed().as_micros() as u64,
+            "clone ready"
+        );
         let listener = tokio::net::TcpListener::from_std(listener).map_err(setup_error)?;
         let server = tokio::task::spawn_local(crate::serve::serve(
             listener,

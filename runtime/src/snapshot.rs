@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::error::StartupError;
-use crate::worker::{Lifecycle, MainScript, RunUntil, Worker, WorkerOptions, BUILD_ID};
+use crate::worker::{Lifecycle, MainScript, RunUntil, TimeZone, Worker, WorkerOptions, BUILD_ID};
 
 const MAGIC: &[u8; 8] = b"AWSNAP\r\n";
 pub const FORMAT_VERSION: u32 = 1;
@@ -158,7 +158,7 @@ async fn prepare(worker: &mut Worker, script: &MainScript) -> Result<(), Snapsho
 /// Restores a worker from a snapshot file's blob: resume, then `deserialize`.
 pub async fn restore(options: WorkerOptions, blob: Vec<u8>) -> Result<Worker, SnapshotError> {
     let mut worker = Worker::from_snapshot(options, blob)?;
-    worker.resume();
+    worker.resume(TimeZone::Redetect);
     worker.dispatch_lifecycle(Lifecycle::Deserialize).await?;
     Ok(worker)
 }

@@ -81,6 +81,13 @@ pub enum RunUntil<'a> {
     Settled(&'a v8::Global<v8::Promise>),
 }
 
+/// Whether a resuming worker may be on another host than the one that froze it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeZone {
+    Redetect,
+    SameHost,
+}
+
 /// How long a lifecycle event's listeners (and their waitUntil promises) may take.
 const LIFECYCLE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -343,15 +350,21 @@ impl Worker {
     }
 
     /// Prepares a process that resumes frozen state (a restored snapshot, a forked clone):
-    /// a fresh time origin, fresh Math.random state, and V8's time-zone caches re-read.
-    pub fn resume(&mut self) {
+    /// a fresh time origin, fresh Math.random state, and V8's date caches refreshed. A
+    /// snapshot may be restored on another host, so it re-detects the time zone; a clone runs
+    /// on its seed's host and only drops the caches (re-detection costs ICU a reload).
+    pub fn resume(&mut self, time_zone: TimeZone) {
         {
             let mut state = self.state.borrow_mut();
             state.time_origin = crate::state::TimeOrigin::now();
             state.started = true;
         }
+        let detection = match time_zone {
+            TimeZone::Redetect => v8::TimeZoneDetection::Redetect,
+            TimeZone::SameHost => v8::TimeZoneDetection::Skip,
+        };
         self.isolate
-            .date_time_configuration_change_notification(v8::TimeZoneDetection::Redetect);
+            .date_time_configuration_change_notification(detection);
         v8::scope!(let scope, &mut self.isolate);
         let context = v8::Local::new(scope, &self.context);
         let scope = &mut v8::ContextScope::new(scope, context);

@@ -498,10 +498,21 @@ fn describe_status(status: libc::c_int) -> String {
     }
 }
 
+/// What a new clone knows about its birth.
+#[derive(Debug, Clone, Copy)]
+pub struct Birth {
+    pub slot: usize,
+    /// When the seed began the fork point (thread check, DOFORK pass, clone): the clone
+    /// measures its latency from here.
+    pub requested: Instant,
+    /// How long the seed's fork point took (in the clone: up to its return from clone()).
+    pub fork: Duration,
+}
+
 /// The seed's side of the control socket, after its worker started and `serialize` ran:
-/// answers clone requests until the supervisor goes away. Returns `Some(slot)` in a new
+/// answers clone requests until the supervisor goes away. Returns `Some(birth)` in a new
 /// clone (which then runs [`crate::cli`]'s clone body), `None` when the seed should exit.
-pub fn seed_loop(control: &mut UnixStream) -> Option<usize> {
+pub fn seed_loop(control: &mut UnixStream) -> Option<Birth> {
     if control.write_all(b"ready\n").is_err() {
         return None;
     }
@@ -519,8 +530,15 @@ pub fn seed_loop(control: &mut UnixStream) -> Option<usize> {
         else {
             continue;
         };
+        let requested = Instant::now();
         match fork_clone() {
-            Ok(0) => return Some(slot),
+            Ok(0) => {
+                return Some(Birth {
+                    slot,
+                    requested,
+                    fork: requested.elapsed(),
+                })
+            }
             Ok(pid) => {
                 let _ = control.write_all(format!("cloned {slot} {pid}\n").as_bytes());
             }
@@ -537,10 +555,7 @@ fn fork_clone() -> Result<libc::pid_t, String> {
     if !others.is_empty() {
         return Err(format!("other threads exist: {}", others.join(", ")));
     }
-    let changed = fork::undo_dontfork().map_err(|e| format!("cannot mark memory DOFORK: {e}"))?;
-    if changed > 0 {
-        tracing::debug!("marked {changed} MADV_DONTFORK mapping(s) MADV_DOFORK before forking");
-    }
+    fork::undo_dontfork().map_err(|e| format!("cannot mark memory DOFORK: {e}"))?;
     // SAFETY: checked just above: this process has one thread.
     unsafe { fork::clone_sibling() }.map_err(|e| format!("clone failed: {e}"))
 }
