@@ -228,6 +228,7 @@
       this.rid = rid;
       this.method = method;
       this.url = url;
+      this.request = null;
       this.responded = false;
     }
 
@@ -241,6 +242,16 @@
         ops.op_log("error", `failed to send the response to ${this.describe()}: ` +
           describe(error));
       }
+      this.finish();
+    }
+
+    // The answer is out: a request body nobody is reading is cancelled, so the runtime drops
+    // the upload (and hyper closes or drains the connection) instead of holding it for the
+    // life of the process. A handler still reading it (locked) keeps it.
+    finish() {
+      const body = this.request === null ? null : internals.request.body(this.request);
+      if (body === null || body.stream === null || streams.isLocked(body.stream)) return;
+      infra.markPromiseHandled(streams.cancel(body.stream, undefined));
     }
 
     fail(message, error) {
@@ -272,6 +283,7 @@
     const exchange = new Exchange(rid, method, url);
     try {
       const request = buildRequest(method, url, flatHeaders, bodyRid);
+      exchange.request = request;
       if (moduleHandler !== null) {
         callModuleHandler(exchange, request);
       } else if (eventImpl.hasListeners(globalObject, "fetch")) {
@@ -386,6 +398,14 @@
 
   // Streams a response body to the client chunk by chunk, waiting for each write.
   async function pumpStream(exchange, status, statusText, flat, stream) {
+    try {
+      await pumpStreamInner(exchange, status, statusText, flat, stream);
+    } finally {
+      exchange.finish();
+    }
+  }
+
+  async function pumpStreamInner(exchange, status, statusText, flat, stream) {
     const reader = streams.acquireReader(stream);
     let sink;
     try {

@@ -106,6 +106,10 @@
     return location;
   }
   internals.getLocation = getLocation;
+  // A restored snapshot or a clone reads its own --location again.
+  internals.onResume(() => {
+    location = null;
+  });
   internals.navigator = new WorkerNavigator(kCreate);
 
   // https://html.spec.whatwg.org/multipage/workers.html#dom-workerglobalscope-importscripts

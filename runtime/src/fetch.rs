@@ -116,6 +116,9 @@ fn outgoing(
         };
         let name = http::HeaderName::from_bytes(&name.0)
             .map_err(|_| OpError::type_error("invalid header name"))?;
+        if crate::fetch_event::is_framing_header(&name) {
+            continue;
+        }
         let value = http::HeaderValue::from_bytes(&value.0)
             .map_err(|_| OpError::type_error(format!("invalid value for header '{name}'")))?;
         map.append(name, value);
@@ -181,6 +184,12 @@ async fn fetch(
             ] {
                 request.headers.remove(name);
             }
+        }
+        // https://fetch.spec.whatwg.org/#http-redirect-fetch step 14: credentials do not
+        // follow a redirect to another origin.
+        if next.origin() != request.url.origin() {
+            request.headers.remove(http::header::AUTHORIZATION);
+            request.headers.remove(http::header::COOKIE);
         }
         request.url = next;
         redirected = true;

@@ -142,11 +142,33 @@ fn build_response(
     for pair in headers.chunks_exact(2) {
         let name = http::HeaderName::from_bytes(&pair[0].0)
             .map_err(|_| OpError::type_error("invalid header name"))?;
+        // Framing is the server's: a script's Content-Length or Transfer-Encoding that does
+        // not match the body would let its bytes be read as the next response on the
+        // connection. hyper frames the body it is given.
+        if is_framing_header(&name) {
+            continue;
+        }
         let value = http::HeaderValue::from_bytes(&pair[1].0)
             .map_err(|_| OpError::type_error(format!("invalid value for header '{name}'")))?;
         map.append(name, value);
     }
     Ok(response)
+}
+
+/// Hop-by-hop and framing headers (RFC 9110 7.6.1, 8.6; RFC 9112 6): set by the HTTP layer,
+/// never copied from a script's Headers.
+pub fn is_framing_header(name: &http::HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "connection"
+            | "content-length"
+            | "keep-alive"
+            | "proxy-connection"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+    )
 }
 
 fn take_responder(scope: &v8::Isolate, rid: u32) -> OpResult<Responder> {

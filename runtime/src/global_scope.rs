@@ -12,10 +12,10 @@ op! {
     /// Fetches and runs classic scripts in order, resolved against the main script; an
     /// exception of a script propagates to the caller.
     fn op_import_scripts(scope, specifiers: Vec<String>) -> OpResult<()> {
-        let (base, started) = {
+        let (base, started, root) = {
             let state = state(scope);
             let state = state.borrow();
-            (state.main_url.clone(), state.started)
+            (state.main_url.clone(), state.started, state.script_root.clone())
         };
         if started {
             return Err(OpError::type_error(
@@ -36,6 +36,10 @@ op! {
             let path = url
                 .to_file_path()
                 .map_err(|()| OpError::type_error(format!("importScripts(): cannot load {url}")))?;
+            if let Some(root) = &root {
+                crate::modules::confine(&path, root)
+                    .map_err(|why| OpError::type_error(format!("importScripts(): {why}")))?;
+            }
             let source = std::fs::read_to_string(&path).map_err(|e| {
                 OpError::type_error(format!("importScripts(): cannot read {}: {e}", path.display()))
             })?;

@@ -50,7 +50,8 @@ impl ModuleMap {
 
 /// Converts a path on disk into the module URL that names it in stacks and `import.meta.url`.
 pub fn path_to_url(path: &Path) -> Result<Url, StartupError> {
-    let absolute = std::path::absolute(path).map_err(|source| StartupError::Read {
+    // Canonical, so `a/../b` and symlinks do not reach URLs (or the confinement check).
+    let absolute = std::fs::canonicalize(path).map_err(|source| StartupError::Read {
         path: path.to_path_buf(),
         source,
     })?;
@@ -126,7 +127,10 @@ pub fn load_graph<'s>(
     }
     let source = match main_source {
         Some(source) => source,
-        None => read_module_source(url)?,
+        None => {
+            let root = crate::state::state(scope).borrow().script_root.clone();
+            read_module_source(url, root.as_deref())?
+        }
     };
     let module = compile_module(scope, url, &source)?;
     modules.borrow_mut().insert(scope, url.clone(), module);
@@ -146,13 +150,47 @@ pub fn load_graph<'s>(
     Ok(module)
 }
 
-fn read_module_source(url: &Url) -> Result<String, StartupError> {
-    let path = url.to_file_path().map_err(|()| StartupError::Resolve {
+fn read_module_source(url: &Url, root: Option<&Path>) -> Result<String, StartupError> {
+    let refused = |reason: String| StartupError::Resolve {
         specifier: url.to_string(),
         referrer: None,
-        reason: "not a file URL".into(),
-    })?;
+        reason,
+    };
+    let path = url
+        .to_file_path()
+        .map_err(|()| refused("not a file URL".into()))?;
+    if let Some(root) = root {
+        confine(&path, root).map_err(refused)?;
+    }
     std::fs::read_to_string(&path).map_err(|source| StartupError::Read { path, source })
+}
+
+/// The directory a worker's code may come from: the main script's, with symlinks resolved.
+pub fn script_root(main: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(main)
+        .ok()?
+        .parent()
+        .map(Path::to_path_buf)
+}
+
+/// Refuses a file outside `root`, the main script's directory: imports and importScripts()
+/// load the worker's own code, never other files of the host. Checked on the path as given
+/// (so nothing outside is even looked at), then with symlinks resolved.
+pub fn confine(path: &Path, root: &Path) -> Result<(), String> {
+    let outside = || {
+        format!(
+            "{} is outside the script's directory {}: a worker loads only its own files",
+            path.display(),
+            root.display()
+        )
+    };
+    if !path.starts_with(root) {
+        return Err(outside());
+    }
+    match std::fs::canonicalize(path) {
+        Ok(real) if !real.starts_with(root) => Err(outside()),
+        _ => Ok(()),
+    }
 }
 
 fn compile_module<'s>(
@@ -256,6 +294,14 @@ mod tests {
             "file:///srv/b.js"
         );
         assert_eq!(resolve("/c.js", &base()).unwrap().as_str(), "file:///c.js");
+    }
+
+    #[test]
+    fn files_outside_the_script_directory_are_refused() {
+        let root = std::env::temp_dir();
+        assert!(confine(&root.join("app/lib.js"), &root).is_ok());
+        let error = confine(Path::new("/etc/hostname"), &root).unwrap_err();
+        assert!(error.contains("outside the script's directory"), "{error}");
     }
 
     #[test]

@@ -86,9 +86,9 @@ async fn handle(
     tasks: mpsc::UnboundedSender<Task>,
     local: SocketAddr,
     slot: Option<&'static Slot>,
-) -> Result<http::Response<ResponseBody>, Infallible> {
+) -> Result<http::Response<CountedBody>, Infallible> {
     let start = Instant::now();
-    let _in_flight = slot.map(InFlight::start);
+    let in_flight = slot.map(InFlight::start);
     let url = request_url(&request, local);
     let (parts, body) = request.into_parts();
     let method = parts.method.clone();
@@ -129,7 +129,38 @@ async fn handle(
         }
         None => tracing::info!(target: "aworker::request", "{method} {path} {status} {ms:.1}ms"),
     }
-    Ok(response)
+    Ok(response.map(|inner| CountedBody {
+        inner,
+        _in_flight: in_flight,
+    }))
+}
+
+/// A response body that keeps its request counted as in flight (a clone's slot) until hyper
+/// is done with the body, not just with the head: a streaming clone is busy, and SIGTERM's
+/// drain waits for the stream's end.
+pub struct CountedBody {
+    inner: ResponseBody,
+    _in_flight: Option<InFlight>,
+}
+
+impl hyper::body::Body for CountedBody {
+    type Data = bytes::Bytes;
+    type Error = crate::fetch_event::BodyAborted;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<bytes::Bytes>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 fn status_response(status: http::StatusCode, text: &str) -> http::Response<ResponseBody> {

@@ -124,6 +124,8 @@ pub struct WorkerState {
     pub tasks: mpsc::UnboundedSender<Task>,
     /// The main script's URL: `importScripts()` resolves against it.
     pub main_url: Option<url::Url>,
+    /// The main script's directory: the only place imports and importScripts() read from.
+    pub script_root: Option<std::path::PathBuf>,
     /// Start-up is over: `importScripts()` refuses new scripts from now on.
     pub started: bool,
     /// Test mode: every host name resolves to 127.0.0.1 (WPT's other-origin hosts).
@@ -148,6 +150,7 @@ impl WorkerState {
         Self {
             tasks,
             main_url: None,
+            script_root: None,
             started: false,
             resolve_to_loopback: false,
             location: None,

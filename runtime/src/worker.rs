@@ -27,6 +27,9 @@ use crate::state::{state, PendingRejection, SharedState, Task, WorkerState};
 include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
 include!(concat!(env!("OUT_DIR"), "/snapshot.rs"));
 
+/// How many rounds of `unhandledrejection` one macrotask runs before deferring the rest.
+const MAX_REJECTION_ROUNDS: usize = 8;
+
 /// How often the loop wakes up to run V8's foreground tasks while the worker is active.
 const PUMP_INTERVAL: Duration = Duration::from_millis(50);
 /// How long after the last macrotask the loop keeps waking up for V8's tasks.
@@ -433,7 +436,11 @@ impl Worker {
                 path: script.path.clone(),
                 source,
             })?;
-        self.state.borrow_mut().main_url = Some(url.clone());
+        {
+            let mut state = self.state.borrow_mut();
+            state.main_url = Some(url.clone());
+            state.script_root = modules::script_root(&script.path);
+        }
         let result = self.evaluate_main(script, url, source).await;
         self.state.borrow_mut().started = true;
         result
@@ -636,6 +643,11 @@ impl Worker {
     fn dispatch_fetch(&mut self, request: IncomingRequest) {
         let (rid, body_rid) = {
             let mut state = self.state.borrow_mut();
+            // Requests whose client went away before the worker answered (a handler that
+            // never settles) would otherwise stay here for the life of the process.
+            state
+                .responders
+                .retain(|_, responder| !responder.is_closed());
             let rid = state.next_rid();
             state.responders.insert(rid, request.responder);
             let body_rid = (!hyper::body::Body::is_end_stream(&request.body)).then(|| {
@@ -720,7 +732,9 @@ impl Worker {
         let context = v8::Local::new(scope, &self.context);
         let scope = &mut v8::ContextScope::new(scope, context);
         scope.perform_microtask_checkpoint();
-        loop {
+        // Listeners may reject promises again; those wait for the next macrotask rather than
+        // keeping this one (and every request) busy forever.
+        for _ in 0..MAX_REJECTION_ROUNDS {
             let rejections = std::mem::take(&mut self.state.borrow_mut().rejections);
             if rejections.is_empty() {
                 break;

@@ -84,3 +84,18 @@ fn a_busy_port_exits_2_with_the_address() {
     let expected = format!("aworker: cannot listen on 127.0.0.1:{port}: address in use\n");
     assert_eq!(text(&output.stderr), expected);
 }
+
+#[test]
+fn import_scripts_cannot_read_files_outside_the_script_directory() {
+    let output = run_aworker(&["run", fixture("escape.js").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("outside the script's directory"),
+        "{stderr}"
+    );
+    let hostname = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    if !hostname.trim().is_empty() {
+        assert!(!stderr.contains(hostname.trim()), "{stderr}");
+    }
+}

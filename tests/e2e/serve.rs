@@ -244,3 +244,31 @@ async fn http2_with_prior_knowledge_is_served() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["method"], "GET");
 }
+
+#[tokio::test]
+async fn a_script_cannot_set_the_response_framing() {
+    let server = Server::start(&fixture("framing.js"), &[]);
+    let client = client();
+    for _ in 0..2 {
+        let response = client.get(server.url("/")).send().await.unwrap();
+        assert!(response.headers().get("transfer-encoding").is_none());
+        assert_eq!(response.headers()["content-length"], "5");
+        assert_eq!(response.text().await.unwrap(), "hello");
+    }
+}
+
+#[tokio::test]
+async fn an_upload_the_handler_ignores_does_not_stall_the_connection() {
+    let server = Server::start(&fixture("ignores_body.js"), &[]);
+    let client = client();
+    let upload = vec![b'x'; 4 << 20];
+    let response = client
+        .post(server.url("/"))
+        .body(upload)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.text().await.unwrap(), "ignored");
+    let response = client.get(server.url("/")).send().await.unwrap();
+    assert_eq!(response.text().await.unwrap(), "ignored");
+}

@@ -264,3 +264,28 @@ fn an_unread_fetch_body_is_refused_as_a_native_stream() {
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     assert!(text(&output.stderr).contains("a stream with a native source is still open"));
 }
+
+#[tokio::test]
+async fn a_restored_worker_uses_its_own_location() {
+    let dir = temp_dir("location");
+    let snap = dir.join("l.snap");
+    let script = fixture("snapshot/location.js");
+    let output = run_aworker(&[
+        "snapshot",
+        "build",
+        script.to_str().unwrap(),
+        "-o",
+        snap.to_str().unwrap(),
+        "--location",
+        "http://build.example/",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let server = Server::start_snapshot(&snap, &["--location", "http://serve.example/app/"]);
+    let body = reqwest::get(server.url("/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(body, "http://serve.example/app/ http://serve.example/app/x");
+}

@@ -220,6 +220,7 @@ async fn sigterm_lets_in_flight_requests_finish_then_exits_0() {
 async fn clones_die_with_a_killed_supervisor() {
     let server = Server::start(&fixture("warmfork/app.js"), &["--workers", "2"]);
     let pids = wait_for_children(server.pid(), 3);
+    assert_eq!(pids.len(), 3, "a seed and two clones to watch");
     // SAFETY: signalling the server under test.
     unsafe { libc::kill(server.pid() as i32, libc::SIGKILL) };
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -171,7 +171,9 @@ fn spawn_seed(seed_main: &dyn Fn(UnixStream) -> i32) -> std::io::Result<Seed> {
     if pid == 0 {
         drop(ours);
         set_signal(libc::SIGTERM, libc::SIG_DFL);
-        set_signal(libc::SIGINT, libc::SIG_DFL);
+        // A terminal's Ctrl-C reaches the whole process group: the supervisor drains the
+        // clones itself (SIGTERM), so the seed and clones ignore SIGINT.
+        set_signal(libc::SIGINT, libc::SIG_IGN);
         let code = seed_main(theirs);
         std::process::exit(code);
     }
