@@ -428,11 +428,15 @@ impl Supervisor<'_> {
             // SAFETY: signalling our own child.
             unsafe { libc::kill(seed.pid, libc::SIGKILL) };
         }
-        for clone in &self.clones {
+        // The kernel's list, not ours: a clone forked just before the seed died may not have
+        // been reported yet, and must drain (and be waited for) all the same.
+        let seed = self.seed.as_ref().map(|seed| seed.pid);
+        for pid in own_children().into_iter().filter(|pid| Some(*pid) != seed) {
             // SAFETY: signalling our own child.
-            unsafe { libc::kill(clone.pid, libc::SIGTERM) };
+            unsafe { libc::kill(pid, libc::SIGTERM) };
         }
         let deadline = Instant::now() + self.options.grace + Duration::from_secs(1);
+        let mut killed = false;
         loop {
             let mut status = 0;
             // SAFETY: waitpid with WNOHANG on our own children.
@@ -440,17 +444,28 @@ impl Supervisor<'_> {
             if pid < 0 {
                 return; // no children left
             }
-            if Instant::now() > deadline {
-                for clone in &self.clones {
+            if !killed && Instant::now() > deadline {
+                for pid in own_children() {
                     // SAFETY: signalling our own child.
-                    unsafe { libc::kill(clone.pid, libc::SIGKILL) };
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
                 }
+                killed = true;
             }
             if pid == 0 {
                 std::thread::sleep(TICK);
             }
         }
     }
+}
+
+/// The supervisor's children, from `/proc/self/task/<pid>/children` (it has one thread).
+fn own_children() -> Vec<libc::pid_t> {
+    let me = std::process::id();
+    std::fs::read_to_string(format!("/proc/self/task/{me}/children"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|pid| pid.parse().ok())
+        .collect()
 }
 
 /// Writes one whole message on the (non-blocking) control socket: a message cut in half by a
