@@ -111,6 +111,16 @@ pub struct Settings {
     pub memory_runs: u32,
     pub memory_requests: u32,
     pub idle_settle_ms: u64,
+    /// WarmFork: runs of the new-clone and scale measurements, clones in the scale one.
+    #[serde(default)]
+    pub clone_runs: u32,
+    #[serde(default)]
+    pub scale_clones: usize,
+    /// Clone counts of `clone-memory`, and requests per clone.
+    #[serde(default)]
+    pub clone_counts: Vec<usize>,
+    #[serde(default)]
+    pub clone_requests: usize,
     /// The core servers are pinned to, and the core wrk is pinned to, when pinning.
     pub server_cpu: Option<usize>,
     pub load_cpu: Option<usize>,

@@ -161,12 +161,11 @@ fn build(data: &RunData, title: &str, plots: &[(Scenario, String, String)], deta
             Scenario::ColdStart => cold_start_table(&mut d, &v),
             Scenario::Throughput => throughput_table(&mut d, &v),
             Scenario::Memory => memory_table(&mut d, &v),
-            _ => {
-                let status = data.outcome(name, SUBJECT).map(Status::describe);
-                d.p(format!(
-                    "**{}**",
-                    status.unwrap_or_else(|| "not run".into())
-                ));
+            Scenario::SnapshotStart | Scenario::WarmforkClone | Scenario::CloneMemory => {
+                series_table(&mut d, &v, scenario);
+                if scenario == Scenario::SnapshotStart {
+                    snapshot_ratios(&mut d, &v);
+                }
             }
         }
         if detail == Detail::Report {
@@ -482,6 +481,118 @@ fn memory_table(d: &mut Doc, v: &View) {
     );
 }
 
+/// Every (variant, metric) series of aworker in `scenario`: median, spread, p99 and n.
+fn series_table(d: &mut Doc, v: &View, scenario: Scenario) {
+    let Some(sums) = v.sums.get(scenario.name()) else {
+        return;
+    };
+    let mut keys: Vec<&SeriesKey> = sums.keys().filter(|k| k.runtime == SUBJECT).collect();
+    // Variants in the order they were measured.
+    let order = |k: &SeriesKey| {
+        v.data
+            .samples
+            .iter()
+            .position(|s| s.scenario == scenario.name() && s.variant == k.variant)
+    };
+    keys.sort_by_key(|k| (order(k), k.metric.clone()));
+    let rows: Vec<Vec<String>> = keys
+        .into_iter()
+        .map(|k| {
+            let s = sums[k];
+            let mut values: Vec<f64> = v
+                .data
+                .samples
+                .iter()
+                .filter(|x| {
+                    x.scenario == scenario.name()
+                        && x.runtime == k.runtime
+                        && x.variant == k.variant
+                        && x.metric == k.metric
+                })
+                .map(|x| x.value)
+                .collect();
+            values.sort_by(f64::total_cmp);
+            let p99 = crate::stats::quantile(&values, 0.99);
+            let f = |x: f64| format!("{x:.2}");
+            vec![
+                k.variant.clone(),
+                k.metric.clone(),
+                f(s.median),
+                format!("{}–{}", f(s.p25), f(s.p75)),
+                f(p99),
+                format!("{}–{}", f(s.min), f(s.max)),
+                s.n.to_string(),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        let status = v
+            .data
+            .outcome(scenario.name(), SUBJECT)
+            .map(Status::describe);
+        d.p(format!(
+            "**{}**",
+            status.unwrap_or_else(|| "not run".into())
+        ));
+        return;
+    }
+    d.table(
+        &[
+            "variant",
+            "metric",
+            "median",
+            "p25–p75",
+            "p99",
+            "min–max",
+            "n",
+        ],
+        rows,
+    );
+    if scenario == Scenario::CloneMemory {
+        d.p(
+            "Memory rows are per process (one sample per clone or cold process); \
+             seed, supervisor and tree PSS are of the whole WarmFork server. requests_served \
+             is the per-clone count from the request log.",
+        );
+    }
+}
+
+/// Source over snapshot start-up, for the built-ins and for the bundle.
+fn snapshot_ratios(d: &mut Doc, v: &View) {
+    let sc = Scenario::SnapshotStart;
+    let metric = "first_response_ms";
+    let mut lines = Vec::new();
+    for (what, source, snap) in [
+        (
+            "built-ins (hello world)",
+            "hello, built-ins from source",
+            "hello, built-in snapshot",
+        ),
+        ("bundle", "bundle, from source", "bundle, from its snapshot"),
+    ] {
+        let (Some(a), Some(b)) = (
+            v.get(sc, SUBJECT, source, metric),
+            v.get(sc, SUBJECT, snap, metric),
+        ) else {
+            continue;
+        };
+        lines.push(format!(
+            "{what}: from source {:.1} ms, from the snapshot {:.1} ms: {} faster",
+            a.median,
+            b.median,
+            times(ratio(a.median, b.median))
+        ));
+    }
+    let skipped: Vec<String> = v
+        .data
+        .commands
+        .iter()
+        .filter(|c| c.scenario == sc.name() && c.what == "bundle skipped")
+        .map(|c| format!("bundle skipped: {}", c.command))
+        .collect();
+    d.list(lines.into_iter().chain(skipped).collect());
+}
+
 fn commands(d: &mut Doc, data: &RunData) {
     d.h(2, "Exact commands");
     d.p(
@@ -641,6 +752,47 @@ fn draw_plots(data: &RunData, dir: &Path) -> Result<Vec<(Scenario, String, Strin
                 Scenario::Memory,
                 "memory per runtime".into(),
                 "plots/memory.svg".into(),
+            ));
+        }
+    }
+    if ran(Scenario::CloneMemory) {
+        let sc = Scenario::CloneMemory;
+        let counts: Vec<usize> = data.meta.settings.clone_counts.clone();
+        let cats: Vec<String> = counts
+            .iter()
+            .filter(|n| {
+                v.get(sc, SUBJECT, &format!("warmfork {n}"), "uss_mib")
+                    .is_some()
+            })
+            .map(|n| format!("{n} processes"))
+            .collect();
+        if !cats.is_empty() {
+            let series: Vec<BarSeries> = [
+                ("clone USS", "warmfork", "uss_mib", PALETTE[0]),
+                ("clone PSS", "warmfork", "pss_mib", PALETTE[4]),
+                ("cold USS", "cold", "uss_mib", PALETTE[1]),
+                ("cold PSS", "cold", "pss_mib", PALETTE[2]),
+            ]
+            .into_iter()
+            .map(|(name, kind, metric, color)| BarSeries {
+                name: name.into(),
+                color,
+                bars: counts
+                    .iter()
+                    .take(cats.len())
+                    .map(|n| {
+                        v.get(sc, SUBJECT, &format!("{kind} {n}"), metric)
+                            .and_then(bar)
+                    })
+                    .collect(),
+            })
+            .collect();
+            let title = "Memory per process: WarmFork clones vs cold processes (median, p25–p75)";
+            plots::bars(&dir.join("clone-memory.svg"), title, "MiB", &cats, &series)?;
+            out.push((
+                sc,
+                "memory per clone and per cold process".into(),
+                "plots/clone-memory.svg".into(),
             ));
         }
     }
