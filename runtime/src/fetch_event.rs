@@ -37,7 +37,12 @@ pub type Responder = oneshot::Sender<http::Response<ResponseBody>>;
 /// A request body JS reads from. Reads are serialised by the lock (JS issues one at a time).
 pub type BodySource = Rc<tokio::sync::Mutex<Incoming>>;
 
-pub type BodySink = mpsc::Sender<Result<Bytes, BodyAborted>>;
+/// What a streamed response's channel carries: a chunk, the clean end (`Ok(None)`, sent by
+/// `op_body_close`), or an abort. A channel that closes without the clean end is an abort
+/// too, so a body cut short (a worker that stopped, a dropped sink) never looks complete.
+pub type BodyChunk = Result<Option<Bytes>, BodyAborted>;
+
+pub type BodySink = mpsc::Sender<BodyChunk>;
 
 /// The error a streamed response ends with when JS aborts it; hyper then cuts the connection
 /// (or resets the HTTP/2 stream) so the client sees a truncated body, not a complete one.
@@ -48,7 +53,10 @@ pub struct BodyAborted(pub String);
 /// The body of a response produced by JS.
 pub enum ResponseBody {
     Full(Option<Bytes>),
-    Stream(mpsc::Receiver<Result<Bytes, BodyAborted>>),
+    Stream {
+        receiver: mpsc::Receiver<BodyChunk>,
+        ended: bool,
+    },
 }
 
 impl ResponseBody {
@@ -71,9 +79,23 @@ impl Body for ResponseBody {
     ) -> Poll<Option<Result<Frame<Bytes>, BodyAborted>>> {
         match self.get_mut() {
             Self::Full(bytes) => Poll::Ready(bytes.take().map(|bytes| Ok(Frame::data(bytes)))),
-            Self::Stream(receiver) => receiver
-                .poll_recv(cx)
-                .map(|chunk| chunk.map(|chunk| chunk.map(Frame::data))),
+            Self::Stream { receiver, ended } => {
+                if *ended {
+                    return Poll::Ready(None);
+                }
+                match receiver.poll_recv(cx) {
+                    Poll::Pending => Poll::Pending,
+                    Poll::Ready(Some(Ok(Some(bytes)))) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
+                    Poll::Ready(Some(Ok(None))) => {
+                        *ended = true;
+                        Poll::Ready(None)
+                    }
+                    Poll::Ready(Some(Err(aborted))) => Poll::Ready(Some(Err(aborted))),
+                    Poll::Ready(None) => Poll::Ready(Some(Err(BodyAborted(
+                        "the worker stopped before the body ended".into(),
+                    )))),
+                }
+            }
         }
     }
 
@@ -85,7 +107,7 @@ impl Body for ResponseBody {
         match self {
             Self::Full(None) => SizeHint::with_exact(0),
             Self::Full(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
-            Self::Stream(_) => SizeHint::default(),
+            Self::Stream { .. } => SizeHint::default(),
         }
     }
 }
@@ -214,7 +236,7 @@ op! {
         headers: Vec<ByteString>,
     ) -> OpResult<u32> {
         let (sender, receiver) = mpsc::channel(SINK_CAPACITY);
-        let response = build_response(status, headers, ResponseBody::Stream(receiver))?;
+        let response = build_response(status, headers, ResponseBody::Stream { receiver, ended: false })?;
         let responder = take_responder(scope, rid)?;
         let _ = responder.send(response);
         let state = state(scope);
@@ -240,7 +262,7 @@ op! {
     fn op_body_write(scope, rid: u32, chunk: ByteBuf) -> OpResult<v8::Local<'s, v8::Promise>> {
         let sink = sink(scope, rid)?;
         Ok(spawn_op(scope, async move {
-            sink.send(Ok(Bytes::from(chunk.0)))
+            sink.send(Ok(Some(Bytes::from(chunk.0))))
                 .await
                 .map(|()| OpValue::Undefined)
                 .map_err(|_| OpError::type_error("the client closed the connection"))
@@ -251,7 +273,13 @@ op! {
 op! {
     /// Ends a streamed response normally.
     fn op_body_close(scope, rid: u32) -> OpResult<()> {
-        state(scope).borrow_mut().body_sinks.remove(&rid);
+        let Some(sink) = state(scope).borrow_mut().body_sinks.remove(&rid) else {
+            return Ok(());
+        };
+        // The queue may be full (a slow client): the end marker waits its turn.
+        tokio::task::spawn_local(async move {
+            let _ = sink.send(Ok(None)).await;
+        });
         Ok(())
     }
 }

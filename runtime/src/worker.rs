@@ -299,9 +299,8 @@ impl Worker {
             *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
             let _ = responder.send(response);
         }
-        for (_, sink) in state.body_sinks.drain() {
-            let _ = sink.try_send(Err(crate::fetch_event::BodyAborted(why.to_string())));
-        }
+        // Dropping a sink without its end marker aborts that body (see `BodyChunk`).
+        state.body_sinks.clear();
     }
 
     /// Dispatches a lifecycle event and waits, on the event loop and at most

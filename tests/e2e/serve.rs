@@ -272,3 +272,14 @@ async fn an_upload_the_handler_ignores_does_not_stall_the_connection() {
     let response = client.get(server.url("/")).send().await.unwrap();
     assert_eq!(response.text().await.unwrap(), "ignored");
 }
+
+#[tokio::test]
+async fn a_response_stream_that_errors_is_not_delivered_as_complete() {
+    let server = Server::start(&fixture("stream_error.js"), &[]);
+    let response = client().get(server.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.bytes().await.is_err(),
+        "the truncated body must fail to read"
+    );
+}
