@@ -198,7 +198,8 @@
     static {
       urlSlots = {
         isURL: (v) => isObject(v) && #components in v,
-        // The URL's query changed through its URLSearchParams: https://url.spec.whatwg.org/#concept-urlsearchparams-update
+        // The URL's query changed through its URLSearchParams:
+        // https://url.spec.whatwg.org/#concept-urlsearchparams-update
         setQuery(url, serialized) {
           url.#components = ops.op_url_set(url.#components[HREF], SEARCH, serialized);
         },

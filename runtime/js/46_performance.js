@@ -1,5 +1,6 @@
 "use strict";
-// performance: the time origin and now() (https://w3c.github.io/hr-time/#the-performance-attribute).
+// performance: the time origin and now().
+// https://w3c.github.io/hr-time/#the-performance-attribute
 // The origin comes from the runtime on every read, so a restored snapshot or a forked clone
 // sees its own. TODO(conform): marks, measures and PerformanceObserver come with the Web
 // platform core issue.

@@ -16,7 +16,8 @@
 
   // Parses `input` against the worker's location (the API base URL), with the URL Standard's
   // parser. Returns null for an invalid URL.
-  // https://fetch.spec.whatwg.org/#dom-request (step 5.1), https://url.spec.whatwg.org/#concept-url-parser
+  // https://fetch.spec.whatwg.org/#dom-request (step 5.1),
+  // https://url.spec.whatwg.org/#concept-url-parser
   function parseURL(input) {
     const location = internals.getLocation();
     const base = location === undefined ? undefined : location.href;

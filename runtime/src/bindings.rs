@@ -293,7 +293,10 @@ where
 /// and a conversion error names the op and the argument.
 #[macro_export]
 macro_rules! op {
-    ($(#[$meta:meta])* fn $name:ident($scope:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block) => {
+    (
+        $(#[$meta:meta])*
+        fn $name:ident($scope:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block
+    ) => {
         $(#[$meta])*
         pub fn $name<'s>(
             scope: &mut v8::PinScope<'s, '_>,
@@ -309,7 +312,8 @@ macro_rules! op {
             #[allow(unused_mut, unused_variables)]
             let mut index = 0;
             $(
-                let $arg = match <$ty as $crate::bindings::FromV8>::from_v8(scope, args.get(index)) {
+                let value = args.get(index);
+                let $arg = match <$ty as $crate::bindings::FromV8>::from_v8(scope, value) {
                     Ok(value) => value,
                     Err(error) => {
                         error.throw_for_argument(scope, stringify!($name), index as usize);

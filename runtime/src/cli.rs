@@ -400,11 +400,7 @@ async fn prepare_seed(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<W
     if !blockers.is_empty() {
         return Err(Failure {
             code: 1,
-            message: format!(
-                "cannot fork the seed:\n  - {}\nclear them in a \"serialize\" listener, or start \
-                 them again in a \"deserialize\" listener",
-                blockers.join("\n  - ")
-            ),
+            message: snapshot::refusal("cannot fork the seed", &blockers),
         });
     }
     Ok(worker)

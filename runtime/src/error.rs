@@ -19,7 +19,7 @@ pub enum StartupError {
     #[error("{location}: {message}")]
     Syntax { location: String, message: String },
 
-    #[error("cannot resolve '{specifier}'{}: {reason}", referrer.as_ref().map(|r| format!(" from {}", display_name(r))).unwrap_or_default())]
+    #[error("cannot resolve '{specifier}'{}: {reason}", from(referrer))]
     Resolve {
         specifier: String,
         referrer: Option<String>,
@@ -41,6 +41,14 @@ pub enum StartupError {
 
     #[error("{0}")]
     Internal(String),
+}
+
+/// " from <path>" for an error about an import, if the importer is known.
+fn from(referrer: &Option<String>) -> String {
+    referrer
+        .as_ref()
+        .map(|r| format!(" from {}", display_name(r)))
+        .unwrap_or_default()
 }
 
 impl StartupError {

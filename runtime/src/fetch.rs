@@ -94,7 +94,8 @@ op! {
         let request = outgoing(&method, &url, headers, body)?;
         let state = state(scope);
         Ok(spawn_op(scope, async move {
-            fetch(state, request, redirect).await.map(|response| OpValue::Fetched(Box::new(response)))
+            let response = fetch(state, request, redirect).await?;
+            Ok(OpValue::Fetched(Box::new(response)))
         }))
     }
 }

@@ -236,7 +236,8 @@ op! {
         headers: Vec<ByteString>,
     ) -> OpResult<u32> {
         let (sender, receiver) = mpsc::channel(SINK_CAPACITY);
-        let response = build_response(status, headers, ResponseBody::Stream { receiver, ended: false })?;
+        let body = ResponseBody::Stream { receiver, ended: false };
+        let response = build_response(status, headers, body)?;
         let responder = take_responder(scope, rid)?;
         let _ = responder.send(response);
         let state = state(scope);

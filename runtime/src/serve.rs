@@ -125,7 +125,10 @@ async fn handle(
         // Clones share stderr: say which one answered.
         Some(_) => {
             let pid = std::process::id();
-            tracing::info!(target: "aworker::request", "{method} {path} {status} {ms:.1}ms pid={pid}")
+            tracing::info!(
+                target: "aworker::request",
+                "{method} {path} {status} {ms:.1}ms pid={pid}"
+            )
         }
         None => tracing::info!(target: "aworker::request", "{method} {path} {status} {ms:.1}ms"),
     }

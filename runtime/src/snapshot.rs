@@ -39,7 +39,7 @@ pub enum SnapshotError {
     #[error("{}: cannot use this snapshot: {reason}", path.display())]
     Invalid { path: PathBuf, reason: String },
 
-    #[error("cannot snapshot {script}:\n  - {}\nclear them in a \"serialize\" listener, or start them again in a \"deserialize\" listener", blockers.join("\n  - "))]
+    #[error("{}", refusal(&format!("cannot snapshot {script}"), blockers))]
     Refused {
         script: String,
         blockers: Vec<String>,
@@ -63,6 +63,15 @@ impl SnapshotError {
 /// millisecond to check (a byte-wise hash cost more than V8's whole restore).
 fn checksum(bytes: &[u8]) -> u64 {
     u64::from(crc32fast::hash(bytes))
+}
+
+/// Why state cannot be frozen (a snapshot or a fork point), with what to do about it.
+pub fn refusal(what: &str, blockers: &[String]) -> String {
+    format!(
+        "{what}:\n  - {}\nclear them in a \"serialize\" listener, or start them again in a \
+         \"deserialize\" listener",
+        blockers.join("\n  - ")
+    )
 }
 
 /// The snapshot file for a V8 blob written by this build.

@@ -87,7 +87,8 @@ op! {
     /// https://url.spec.whatwg.org/#concept-urlencoded-parser: a flat [name, value, ...] list.
     fn op_url_search_params_parse(scope, query: String) -> OpResult<Strings> {
         let pairs = url::form_urlencoded::parse(query.as_bytes());
-        Ok(Strings(pairs.flat_map(|(name, value)| [name.into_owned(), value.into_owned()]).collect()))
+        let flat = pairs.flat_map(|(name, value)| [name.into_owned(), value.into_owned()]);
+        Ok(Strings(flat.collect()))
     }
 }
 

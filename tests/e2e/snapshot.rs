@@ -40,6 +40,19 @@ fn build(script: &Path, output: &Path) -> std::process::Output {
     ])
 }
 
+fn build_at(script: &Path, output: &Path, location: &str) -> std::process::Output {
+    let (script, output) = (script.to_str().unwrap(), output.to_str().unwrap());
+    run_aworker(&[
+        "snapshot",
+        "build",
+        script,
+        "-o",
+        output,
+        "--location",
+        location,
+    ])
+}
+
 fn now_ms() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -138,15 +151,7 @@ fn a_fetch_in_flight_is_refused() {
     let location = format!("http://{}/", silent.local_addr().unwrap());
     let dir = temp_dir("fetch");
     let script = fixture("snapshot/pending_fetch.js");
-    let output = run_aworker(&[
-        "snapshot",
-        "build",
-        script.to_str().unwrap(),
-        "-o",
-        dir.join("f.snap").to_str().unwrap(),
-        "--location",
-        &location,
-    ]);
+    let output = build_at(&script, &dir.join("f.snap"), &location);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     assert!(text(&output.stderr).contains("asynchronous operation(s) still in flight"));
 }
@@ -252,15 +257,7 @@ fn an_unread_fetch_body_is_refused_as_a_native_stream() {
     let target = Server::start(&fixture("echo.js"), &[]);
     let dir = temp_dir("stream");
     let script = fixture("snapshot/unread_body.mjs");
-    let output = run_aworker(&[
-        "snapshot",
-        "build",
-        script.to_str().unwrap(),
-        "-o",
-        dir.join("s.snap").to_str().unwrap(),
-        "--location",
-        &target.url("/"),
-    ]);
+    let output = build_at(&script, &dir.join("s.snap"), &target.url("/"));
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     assert!(text(&output.stderr).contains("a stream with a native source is still open"));
 }
@@ -270,15 +267,7 @@ async fn a_restored_worker_uses_its_own_location() {
     let dir = temp_dir("location");
     let snap = dir.join("l.snap");
     let script = fixture("snapshot/location.js");
-    let output = run_aworker(&[
-        "snapshot",
-        "build",
-        script.to_str().unwrap(),
-        "-o",
-        snap.to_str().unwrap(),
-        "--location",
-        "http://build.example/",
-    ]);
+    let output = build_at(&script, &snap, "http://build.example/");
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let server = Server::start_snapshot(&snap, &["--location", "http://serve.example/app/"]);
     let body = reqwest::get(server.url("/"))
