@@ -12,6 +12,7 @@ What the tests need, and where it is set up below:
   `web-platform.test` and its subdomains; the runtime resolves them all to 127.0.0.1;
 - the stash (a key-value store shared between requests), which many `.py` handlers use;
 - the WPT root on `sys.path`, since handlers import each other as modules.
+- `/resources/WebIDLParser.js`, a symlink upstream that the subset lacks;
 - a WebSocket server (pywebsocket3, which wptserve depends on) on `{{ports[ws][0]}}`, with
   the handlers in `websockets/handlers/`.
 TLS and HTTP/2 servers are not started: tests that need them are skipped or fail with a
@@ -29,7 +30,7 @@ import types
 import uuid
 
 from wptserve import config as wptconfig
-from wptserve import server, stash
+from wptserve import handlers, server, stash
 from wptserve.routes import routes
 from wptserve.utils import get_port
 
@@ -101,6 +102,21 @@ def build_config(root, bind, logger):
     return builder.__enter__()
 
 
+def with_upstream_symlinks(root):
+    """The default routes, plus the files upstream WPT provides as symlinks, which the shared
+    subset dropped: `resources/WebIDLParser.js` (idlharness.js's parser) is webidl2.js."""
+    parser = os.path.join(root, "resources", "webidl2", "lib", "webidl2.js")
+    if not os.path.isfile(parser):
+        return routes
+
+    @handlers.handler
+    def webidl_parser(request, response):
+        with open(parser, "rb") as source:
+            return [("Content-Type", "text/javascript; charset=utf-8")], source.read()
+
+    return [("GET", "/resources/WebIDLParser.js", webidl_parser)] + routes
+
+
 def start_websocket_server(root, bind, port):
     """pywebsocket3's server on `port` with WPT's `*_wsh.py` handlers, or None when the
     checkout has no `websockets/handlers/`."""
@@ -136,7 +152,8 @@ def main():
 
     with stash.StashServer(None, authkey=uuid.uuid4().hex):
         servers = [
-            server.WebTestHttpd(host=args.bind, port=port, doc_root=root, routes=routes,
+            server.WebTestHttpd(host=args.bind, port=port, doc_root=root,
+                                routes=with_upstream_symlinks(root),
                                 config=config, bind_address=True)
             for port in config.ports["http"]
         ]
