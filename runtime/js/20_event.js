@@ -452,10 +452,14 @@
   // https://html.spec.whatwg.org/multipage/webappapis.html#event-handler-attributes
   const handlerStore = new P.WeakMap();
 
-  // `fixedTarget` is for the global object's own handlers, which act on the global whatever
-  // the receiver (some embedders pass an inner global object rather than globalThis).
-  function defineEventHandler(proto, type, fixedTarget = undefined) {
+  // `options.receiver` maps the accessor's `this` to the target (the global's own handlers
+  // act on the global, and check `this`); `options.onError` gives the handler the
+  // OnErrorEventHandler signature of a global's `onerror`.
+  let errorEventArguments;
+
+  function defineEventHandler(proto, type, options = {}) {
     const name = `on${type}`;
+    const receiver = options.receiver ?? ((thisValue) => thisValue ?? globalObject);
     const slot = (target) => {
       let handlers = P.WeakMapPrototypeGet(handlerStore, target);
       if (handlers === undefined) {
@@ -466,12 +470,12 @@
     };
     P.ObjectDefineProperty(proto, name, {
       get() {
-        const self = fixedTarget ?? this ?? globalObject;
+        const self = receiver(this);
         listenersOf(self);
         return slot(self)[name]?.handler ?? null;
       },
       set(value) {
-        const self = fixedTarget ?? this ?? globalObject;
+        const self = receiver(this);
         const listeners = listenersOf(self);
         const handlers = slot(self);
         // [LegacyTreatNonObjectAsNull]
@@ -479,12 +483,13 @@
         if (handlers[name] === undefined) {
           if (handler === null) return;
           const entry = { handler };
-          // https://html.spec.whatwg.org/multipage/webappapis.html#the-event-handler-processing-algorithm
-          const callback = function (event) {
-            if (typeof entry.handler !== "function") return;
-            const result = P.ReflectApply(entry.handler, this, [event]);
-            if (result === false) event.preventDefault();
-          };
+          const callback = options.onError
+            ? function (event) {
+              callErrorEventHandler(entry.handler, this, event);
+            }
+            : function (event) {
+              callEventHandler(entry.handler, this, event);
+            };
           handlers[name] = entry;
           addListener(listeners, type, callback,
             { capture: false, once: false, passive: false, signal: null });
@@ -495,6 +500,26 @@
       enumerable: true,
       configurable: true,
     });
+  }
+
+  // https://html.spec.whatwg.org/multipage/webappapis.html#the-event-handler-processing-algorithm
+  function callEventHandler(handler, thisArg, event) {
+    if (typeof handler !== "function") return;
+    const result = P.ReflectApply(handler, thisArg, [event]);
+    if (result === false) event.preventDefault();
+  }
+
+  // The same algorithm for an OnErrorEventHandler given an ErrorEvent named "error": the
+  // handler gets (message, filename, lineno, colno, error), and returning true cancels.
+  function callErrorEventHandler(handler, thisArg, event) {
+    const args = event.type === "error" ? errorEventArguments(event) : null;
+    if (args === null) {
+      callEventHandler(handler, thisArg, event);
+      return;
+    }
+    if (typeof handler !== "function") return;
+    const result = P.ReflectApply(handler, thisArg, args);
+    if (result === true) event.preventDefault();
   }
 
   // ===== Event subclasses =====
@@ -557,6 +582,12 @@
       this.#lineno = init.lineno;
       this.#colno = init.colno;
       this.#error = init.error;
+    }
+
+    static {
+      errorEventArguments = (event) => #message in event
+        ? [event.#message, event.#filename, event.#lineno, event.#colno, event.#error]
+        : null;
     }
 
     get message() {
@@ -622,19 +653,38 @@
 
   // ===== reporting exceptions =====
 
-  // Where the error was thrown, from the first frame of its V8 stack.
-  const frameRe = /\n\s+at (?:.*\()?(.+?):(\d+):(\d+)\)?(?:\n|$)/;
+  // A frame of a V8 stack: "    at f (file:line:col)" or "    at file:line:col".
+  const frameRe = /^\s+at (?:.*\()?(.+?):(\d+):(\d+)\)?$/;
+  const noLocation = { filename: "", lineno: 0, colno: 0 };
 
+  // The first frame of a V8 stack that is not the runtime's own (`aworker:js/...`).
+  function stackLocation(stack) {
+    if (typeof stack !== "string") return noLocation;
+    const lines = P.StringPrototypeSplit(stack, "\n");
+    for (let i = 1; i < lines.length; i++) {
+      const match = P.RegExpPrototypeExec(frameRe, lines[i]);
+      if (match !== null && !P.StringPrototypeStartsWith(match[1], "aworker:")) {
+        return { filename: match[1], lineno: +match[2], colno: +match[3] };
+      }
+    }
+    return noLocation;
+  }
+
+  // Where the error was thrown, from its V8 stack.
   function errorLocation(error) {
-    let stack;
     try {
-      stack = isObject(error) ? error.stack : undefined;
+      return stackLocation(isObject(error) ? error.stack : undefined);
     } catch {
       // Ignore a throwing getter.
+      return noLocation;
     }
-    const match = typeof stack === "string" ? P.RegExpPrototypeExec(frameRe, stack) : null;
-    if (match === null) return { filename: "", lineno: 0, colno: 0 };
-    return { filename: match[1], lineno: +match[2], colno: +match[3] };
+  }
+
+  // Where the script that called `fn` is: reportError() reports there, as browsers do.
+  function callerLocation(fn) {
+    const holder = {};
+    P.ErrorCaptureStackTrace(holder, fn);
+    return stackLocation(holder.stack);
   }
 
   function errorMessage(error) {
@@ -653,14 +703,14 @@
   let reportedExceptions = 0;
 
   // https://html.spec.whatwg.org/multipage/webappapis.html#report-an-exception
-  function reportException(error) {
+  function reportException(error, location = undefined) {
     reportedExceptions++;
     let notHandled = true;
     // An error thrown by an "error" listener must not recurse.
     if (!reportingError) {
       reportingError = true;
       try {
-        const { filename, lineno, colno } = errorLocation(error);
+        const { filename, lineno, colno } = location ?? errorLocation(error);
         const event = new ErrorEvent("error", {
           cancelable: true,
           message: errorMessage(error),
@@ -695,6 +745,7 @@
   internals.ErrorEvent = ErrorEvent;
   internals.PromiseRejectionEvent = PromiseRejectionEvent;
   internals.reportException = reportException;
+  internals.callerLocation = callerLocation;
   internals.callAndReport = callAndReport;
   internals.event = {
     reportedExceptions: () => reportedExceptions,

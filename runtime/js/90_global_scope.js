@@ -5,7 +5,7 @@
 // https://w3c.github.io/ServiceWorker/#serviceworkerglobalscope-interface
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalConstructor } = internals.infra;
+  const { configureInterface, illegalConstructor, illegalInvocation } = internals.infra;
   const webidl = internals.webidl;
   const eventImpl = internals.event;
   const globalObject = P.globalThis;
@@ -28,14 +28,68 @@
   // https://html.spec.whatwg.org/multipage/webappapis.html#dom-reporterror
   function reportError(e) {
     webidl.requiredArguments(arguments.length, 1, "Failed to execute 'reportError'");
-    internals.reportException(e);
+    internals.reportException(e, internals.callerLocation(reportError));
   }
+
+  // Members of a [Global] interface act on the global object: `this` must be the global,
+  // or undefined or null (a bare call), and anything else is a TypeError.
+  // https://webidl.spec.whatwg.org/#dfn-attribute-getter (step 1.1.2)
+  function globalReceiver(thisValue) {
+    if (thisValue !== undefined && thisValue !== null && thisValue !== globalObject) {
+      illegalInvocation();
+    }
+    return globalObject;
+  }
+
+  // An operation function for the global: `fn`'s name and length, the receiver check, then
+  // `fn` itself. A method, so not a constructor, as WebIDL operations are not.
+  function globalOperation(name, fn) {
+    const operation = {
+      [name](...args) {
+        globalReceiver(this);
+        return P.ReflectApply(fn, globalObject, args);
+      },
+    }[name];
+    P.ObjectDefineProperty(operation, "length", { value: fn.length, configurable: true });
+    return operation;
+  }
+
+  // A getter for the global: named `get <name>`, with the receiver check.
+  function globalGetter(name, get) {
+    const getter = {
+      get [name]() {
+        globalReceiver(this);
+        return get();
+      },
+    };
+    return P.ObjectGetOwnPropertyDescriptor(getter, name).get;
+  }
+
+  // [Replaceable] attributes: the setter checks the receiver and shadows the accessor with
+  // a data property. https://webidl.spec.whatwg.org/#Replaceable
+  function globalReplaceableSetter(name) {
+    const setter = {
+      set [name](value) {
+        globalReceiver(this);
+        P.ObjectDefineProperty(globalObject, name, {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      },
+    };
+    return P.ObjectGetOwnPropertyDescriptor(setter, name).set;
+  }
+
+  const sw = internals.serviceWorker;
 
   // Interface objects and namespaces: writable, configurable, not enumerable.
   // https://webidl.spec.whatwg.org/#es-interfaces
   const interfaces = {
     AbortController: internals.AbortController,
     AbortSignal: internals.AbortSignal,
+    Clients: sw.Clients,
     Crypto: internals.Crypto,
     CustomEvent: internals.CustomEvent,
     DOMException: internals.DOMException,
@@ -52,7 +106,9 @@
     ReadableStreamDefaultReader: internals.ReadableStreamDefaultReader,
     Request: internals.Request,
     Response: internals.Response,
+    ServiceWorker: sw.ServiceWorker,
     ServiceWorkerGlobalScope,
+    ServiceWorkerRegistration: sw.ServiceWorkerRegistration,
     TextDecoder: internals.TextDecoder,
     TextEncoder: internals.TextEncoder,
     URL: internals.URL,
@@ -85,10 +141,11 @@
     reportError,
     setInterval: internals.timers.setInterval,
     setTimeout: internals.timers.setTimeout,
+    skipWaiting: sw.skipWaiting,
   };
   for (const name of P.ObjectKeys(operations)) {
     P.ObjectDefineProperty(globalObject, name, {
-      value: operations[name],
+      value: globalOperation(name, operations[name]),
       writable: true,
       enumerable: true,
       configurable: true,
@@ -105,10 +162,14 @@
     // https://html.spec.whatwg.org/multipage/webappapis.html#dom-issecurecontext: a worker's
     // code comes from its operator, not the network.
     isSecureContext: () => true,
+    // https://w3c.github.io/ServiceWorker/#serviceworkerglobalscope-interface
+    clients: () => sw.clients,
+    registration: () => sw.registration,
+    serviceWorker: () => sw.serviceWorker,
   };
   for (const name of P.ObjectKeys(attributes)) {
     P.ObjectDefineProperty(globalObject, name, {
-      get: attributes[name],
+      get: globalGetter(name, attributes[name]),
       enumerable: true,
       configurable: true,
     });
@@ -116,49 +177,36 @@
 
   // [Replaceable] readonly attribute USVString origin;
   // https://html.spec.whatwg.org/multipage/webappapis.html#dom-origin
-  P.ObjectDefineProperty(globalObject, "origin", {
-    get() {
-      const location = internals.getLocation();
-      return location === undefined ? "null" : location.origin;
-    },
-    set(value) {
-      P.ObjectDefineProperty(globalObject, "origin", {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    },
-    enumerable: true,
-    configurable: true,
-  });
-
   // [Replaceable] readonly attribute WorkerGlobalScope self;
   // https://html.spec.whatwg.org/multipage/workers.html#dom-workerglobalscope-self
-  P.ObjectDefineProperty(globalObject, "self", {
-    get() {
-      return globalObject;
-    },
-    set(value) {
-      P.ObjectDefineProperty(globalObject, "self", {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    },
-    enumerable: true,
-    configurable: true,
-  });
+  const replaceable = {
+    origin: () => internals.getLocation()?.origin ?? "null",
+    self: () => globalObject,
+  };
+  for (const name of P.ObjectKeys(replaceable)) {
+    P.ObjectDefineProperty(globalObject, name, {
+      get: globalGetter(name, replaceable[name]),
+      set: globalReplaceableSetter(name),
+      enumerable: true,
+      configurable: true,
+    });
+  }
 
   // The global object is a ServiceWorkerGlobalScope: addEventListener() and friends come
   // from EventTarget.prototype, which keeps the global's listeners internally.
   P.ObjectSetPrototypeOf(globalObject, ServiceWorkerGlobalScope.prototype);
 
-  // TODO(conform): `onerror` needs the special OnErrorEventHandler signature
-  // (message, source, lineno, colno, error); it is missing until then.
-  for (const type of ["fetch", "install", "activate", "unhandledrejection", "rejectionhandled"]) {
-    eventImpl.defineEventHandler(globalObject, type, globalObject);
+  // The event handlers of WorkerGlobalScope and ServiceWorkerGlobalScope. Some events never
+  // fire here (no messages, no network changes), but scripts may still set their handlers.
+  const handlerTypes = [
+    "error", "languagechange", "offline", "online", "rejectionhandled", "unhandledrejection",
+    "install", "activate", "fetch", "message", "messageerror",
+  ];
+  for (const type of handlerTypes) {
+    eventImpl.defineEventHandler(globalObject, type, {
+      receiver: globalReceiver,
+      onError: type === "error",
+    });
   }
 
   // While a snapshot is being built V8 leaves WebAssembly out of the context (compiled wasm

@@ -54,3 +54,51 @@ test("every built-in file evaluates to an (ops, internals) function", () => {
     assert.equal(typeof rt.internals[hook], "function", hook);
   }
 });
+
+test("members of the global check their receiver, and accept undefined", () => {
+  const r = loadRuntime();
+  const out = r.run(`
+    const other = Object.create(globalThis);
+    const throwsTypeError = (f) => { try { f(); return false; } catch (e) { return e instanceof TypeError; } };
+    [
+      throwsTypeError(() => other.setTimeout(() => {}, 1)),
+      throwsTypeError(() => Object.getOwnPropertyDescriptor(globalThis, "self").get.call({})),
+      throwsTypeError(() => Object.getOwnPropertyDescriptor(globalThis, "onerror").set.call({}, null)),
+      Object.getOwnPropertyDescriptor(globalThis, "self").get.call(undefined) === globalThis,
+      btoa.call(null, "a"),
+      setTimeout.name, setTimeout.length, "prototype" in setTimeout,
+    ]`);
+  assert.deepEqual([...out], [true, true, true, true, "YQ==", "setTimeout", 1, false]);
+});
+
+test("onerror gets (message, filename, lineno, colno, error) and true cancels", () => {
+  const r = loadRuntime();
+  const out = r.run(`
+    let args;
+    self.onerror = function (...a) { args = a; return true; };
+    const error = new TypeError("boom");
+    const event = new ErrorEvent("error", {
+      message: "m", filename: "f.js", lineno: 3, colno: 4, error, cancelable: true });
+    const notCanceled = dispatchEvent(event);
+    [args.length, args[0], args[1], args[2], args[3], args[4] === error, notCanceled]`);
+  assert.deepEqual([...out], [5, "m", "f.js", 3, 4, true, false]);
+});
+
+test("service-worker members answer as a server's only, always-active worker", async () => {
+  const r = loadRuntime();
+  const out = await r.run(`(async () => [
+    await skipWaiting(),
+    await clients.claim(),
+    (await clients.matchAll()).length,
+    Object.isFrozen(await clients.matchAll()),
+    await clients.get("x"),
+    await clients.openWindow("/").catch((e) => e.name),
+    registration.scope,
+    registration.active === serviceWorker,
+    serviceWorker.state,
+    await registration.unregister(),
+    clients === clients && registration === registration,
+  ])()`);
+  assert.deepEqual([...out], [undefined, undefined, 0, true, undefined,
+    "InvalidAccessError", "null", true, "activated", false, true]);
+});

@@ -17,7 +17,9 @@ function builtinFiles() {
 
 // Creates a context with the runtime loaded. `overrides` replaces individual fake ops.
 function loadRuntime(overrides = {}) {
-  const context = vm.createContext({});
+  // An ordinary global, as V8 gives the runtime: a contextified sandbox would pass accessors
+  // on the global a receiver other than `globalThis`.
+  const context = vm.createContext(vm.constants.DONT_CONTEXTIFY);
   const inContext = (code) => vm.runInContext(code, context);
   const U8 = inContext("Uint8Array");
   const CtxPromise = inContext("Promise");
