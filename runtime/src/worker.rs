@@ -198,6 +198,10 @@ impl Worker {
             isolate.add_near_heap_limit_callback(crate::limits::near_heap_limit, data);
         }
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
+        // A service worker's agent cannot block ([[CanBlock]] is false): Atomics.wait would
+        // stall every request of the one thread, so it throws instead.
+        // https://html.spec.whatwg.org/multipage/workers.html#the-worker's-lifetime
+        isolate.set_allow_atomics_wait(false);
         isolate.set_capture_stack_trace_for_uncaught_exceptions(true, 16);
         isolate.set_promise_reject_callback(promise_reject_callback);
         isolate.set_host_initialize_import_meta_object_callback(modules::import_meta_callback);
