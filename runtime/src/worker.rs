@@ -449,6 +449,14 @@ impl Worker {
         result
     }
 
+    /// Runs a classic script as one macrotask (then a microtask checkpoint), as an embedder
+    /// would after start-up; `name` is the script's URL in stacks. Benchmarks drive JS this way.
+    pub fn evaluate_script(&mut self, name: &str, source: &str) -> Result<(), StartupError> {
+        let result = self.run_classic(name, source);
+        self.end_of_macrotask();
+        result
+    }
+
     async fn evaluate_main(
         &mut self,
         script: &MainScript,
