@@ -43,7 +43,9 @@ pub struct Shared {
     pub supervisor: libc::pid_t,
 }
 
-/// How often the supervisor looks at its children and slots.
+/// How often the supervisor looks at the slots (to scale when every clone is busy, to retire
+/// idle ones). Everything else wakes it at once: a child's exit (SIGCHLD), SIGTERM/SIGINT,
+/// a message from the seed, or a connection waiting while no clone exists.
 const TICK: Duration = Duration::from_millis(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
@@ -51,6 +53,71 @@ static TERMINATE: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_terminate(_: libc::c_int) {
     TERMINATE.store(true, Ordering::SeqCst);
+    wake_supervisor();
+}
+
+/// The write end of the supervisor's wake-up pipe, written by its signal handlers.
+static WAKE_PIPE: AtomicI32 = AtomicI32::new(-1);
+
+extern "C" fn on_child_exit(_: libc::c_int) {
+    wake_supervisor();
+}
+
+fn wake_supervisor() {
+    let fd = WAKE_PIPE.load(Ordering::SeqCst);
+    if fd >= 0 {
+        // SAFETY: write(2) is async-signal-safe; a full pipe already holds a wake-up.
+        unsafe { libc::write(fd, [1u8].as_ptr().cast(), 1) };
+    }
+}
+
+/// A non-blocking, close-on-exec pipe; the write end goes to [`WAKE_PIPE`]. Returns the read
+/// end.
+fn wake_pipe() -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills two fds, which we own from here on.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    WAKE_PIPE.store(fds[1], Ordering::SeqCst);
+    // SAFETY: fds[0] is a fresh fd nobody else owns.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fds[0]) })
+}
+
+/// Sleeps until something may need the supervisor, or `timeout`: a signal (through the wake
+/// pipe), a message from the seed, or, while `watch_listener`, a waiting connection.
+fn wait_for_work(
+    wake: &std::os::fd::OwnedFd,
+    seed: Option<&Seed>,
+    listener: Option<&std::net::TcpListener>,
+    timeout: Duration,
+) {
+    let mut fds = vec![libc::pollfd {
+        fd: wake.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    }];
+    if let Some(seed) = seed {
+        fds.push(libc::pollfd {
+            fd: seed.control.get_ref().as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        });
+    }
+    if let Some(listener) = listener {
+        fds.push(libc::pollfd {
+            fd: listener.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        });
+    }
+    let timeout_ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+    // SAFETY: `fds` is a valid array of pollfds for the duration of the call.
+    unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+    let mut drain = [0u8; 64];
+    // SAFETY: reading into a local buffer from our own non-blocking pipe.
+    while unsafe { libc::read(wake.as_raw_fd(), drain.as_mut_ptr().cast(), drain.len()) } > 0 {}
 }
 
 /// The write end of this process's SIGTERM pipe (see [`terminate_notifier`]).
@@ -82,11 +149,14 @@ pub fn terminate_notifier() -> std::io::Result<UnixStream> {
 }
 
 fn set_signal(signal: libc::c_int, handler: libc::sighandler_t) {
-    // SAFETY: installs either the default disposition or `on_terminate`, which only stores to
-    // an atomic (async-signal-safe).
+    // SAFETY: installs the default disposition or one of the handlers above, which only store
+    // to an atomic and write(2) a byte (both async-signal-safe).
     unsafe {
         let mut action: libc::sigaction = std::mem::zeroed();
         action.sa_sigaction = handler;
+        // Interrupted reads and writes resume; poll(2) still returns early, which is what
+        // wakes the supervisor.
+        action.sa_flags = libc::SA_RESTART;
         libc::sigemptyset(&mut action.sa_mask);
         libc::sigaction(signal, &action, std::ptr::null_mut());
     }
@@ -124,6 +194,17 @@ pub fn supervise(
         libc::SIGINT,
         on_terminate as *const () as libc::sighandler_t,
     );
+    let wake = match wake_pipe() {
+        Ok(wake) => wake,
+        Err(error) => {
+            eprintln!("aworker: cannot create the supervisor's wake-up pipe: {error}");
+            return 1;
+        }
+    };
+    set_signal(
+        libc::SIGCHLD,
+        on_child_exit as *const () as libc::sighandler_t,
+    );
 
     let mut supervisor = Supervisor {
         shared,
@@ -156,7 +237,10 @@ pub fn supervise(
         }
         supervisor.scale();
         supervisor.enforce_rss();
-        std::thread::sleep(TICK);
+        // With no clone alive or on its way, a queued connection means: scale from zero now.
+        let idle = supervisor.clones.is_empty() && supervisor.requested == 0;
+        let listener = idle.then_some(&shared.listener);
+        wait_for_work(&wake, supervisor.seed.as_ref(), listener, TICK);
     }
 }
 
@@ -170,6 +254,13 @@ fn spawn_seed(seed_main: &dyn Fn(UnixStream) -> i32) -> std::io::Result<Seed> {
     }
     if pid == 0 {
         drop(ours);
+        // The supervisor's handlers and wake-up pipe are its own.
+        set_signal(libc::SIGCHLD, libc::SIG_DFL);
+        let wake = WAKE_PIPE.swap(-1, Ordering::SeqCst);
+        if wake >= 0 {
+            // SAFETY: the seed's copy of the supervisor's write end, unused here.
+            unsafe { libc::close(wake) };
+        }
         set_signal(libc::SIGTERM, libc::SIG_DFL);
         // A terminal's Ctrl-C reaches the whole process group: the supervisor drains the
         // clones itself (SIGTERM), so the seed and clones ignore SIGINT.
@@ -519,7 +610,7 @@ fn describe_status(status: libc::c_int) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct Birth {
     pub slot: usize,
-    /// When the seed began the fork point (thread check, DOFORK pass, clone): the clone
+    /// When the seed began the fork point (thread check, clone): the clone
     /// measures its latency from here.
     pub requested: Instant,
     /// How long the seed's fork point took (in the clone: up to its return from clone()).
@@ -530,6 +621,11 @@ pub struct Birth {
 /// answers clone requests until the supervisor goes away. Returns `Some(birth)` in a new
 /// clone (which then runs [`crate::cli`]'s clone body), `None` when the seed should exit.
 pub fn seed_loop(control: &mut UnixStream) -> Option<Birth> {
+    // Once, here: from now on the seed runs no JS and V8 maps nothing new, so the mappings
+    // that clones must inherit are all there, and each fork is spared the pass.
+    let dofork = fork::undo_dontfork()
+        .map(drop)
+        .map_err(|e| format!("cannot mark memory DOFORK: {e}"));
     if control.write_all(b"ready\n").is_err() {
         return None;
     }
@@ -548,7 +644,7 @@ pub fn seed_loop(control: &mut UnixStream) -> Option<Birth> {
             continue;
         };
         let requested = Instant::now();
-        match fork_clone() {
+        match dofork.clone().and_then(|()| fork_clone()) {
             Ok(0) => {
                 return Some(Birth {
                     slot,
@@ -566,13 +662,12 @@ pub fn seed_loop(control: &mut UnixStream) -> Option<Birth> {
     }
 }
 
-/// The fork point: refuses if another thread exists, undoes MADV_DONTFORK, clones.
+/// The fork point: refuses if another thread exists, then clones.
 fn fork_clone() -> Result<libc::pid_t, String> {
     let others = fork::other_threads().map_err(|e| format!("cannot list threads: {e}"))?;
     if !others.is_empty() {
         return Err(format!("other threads exist: {}", others.join(", ")));
     }
-    fork::undo_dontfork().map_err(|e| format!("cannot mark memory DOFORK: {e}"))?;
     // SAFETY: checked just above: this process has one thread.
     unsafe { fork::clone_sibling() }.map_err(|e| format!("clone failed: {e}"))
 }
