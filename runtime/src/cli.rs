@@ -403,6 +403,7 @@ async fn prepare_seed(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<W
             message: snapshot::refusal("cannot fork the seed", &blockers),
         });
     }
+    worker.collect_garbage();
     Ok(worker)
 }
 
