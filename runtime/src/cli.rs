@@ -181,7 +181,7 @@ impl ServeArgs {
             min_workers,
             max_workers,
             idle_timeout: Duration::from_secs_f64(self.worker_idle_timeout),
-            grace: Duration::from_secs(10),
+            grace: GRACE,
             max_rss_bytes: self.max_rss_mb.map(|mb| mb * 1024 * 1024),
         }))
     }
@@ -344,10 +344,56 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
 
         let bound = listener.local_addr().map_err(setup_error)?;
         eprintln!("Listening on http://{bound}/");
-        tokio::task::spawn_local(crate::serve::serve(listener, worker.task_sender(), None));
-        worker.run_event_loop(RunUntil::Forever).await;
-        Ok(())
+        serve_until_terminated(&mut worker, listener, None, GRACE).await
     })
+}
+
+/// How long requests in flight get to finish after SIGTERM.
+const GRACE: Duration = Duration::from_secs(10);
+
+/// Serves until SIGTERM, then drains: nothing more is accepted, open connections finish the
+/// requests they are serving and close, and the worker's event loop runs meanwhile (their
+/// handlers may still need timers and fetches), for at most `grace`.
+async fn serve_until_terminated(
+    worker: &mut Worker,
+    listener: tokio::net::TcpListener,
+    slot: Option<&'static warmfork::slots::Slot>,
+    grace: Duration,
+) -> Result<(), Failure> {
+    let terminate = warmfork::terminate_notifier()
+        .and_then(tokio::net::UnixStream::from_std)
+        .map_err(setup_error)?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let stopped = async {
+        let _ = stopped.await;
+    };
+    let server = tokio::task::spawn_local(crate::serve::serve(
+        listener,
+        worker.task_sender(),
+        slot,
+        stopped,
+    ));
+    tokio::select! {
+        () = worker.run_event_loop(RunUntil::Forever) => {}
+        _ = terminate.readable() => {}
+    }
+    let _ = stop.send(());
+    if let Some(hit) = worker.limit_hit() {
+        // JS was terminated mid-task: nothing it had in flight can be trusted to finish.
+        server.abort();
+        worker.fail_in_flight(hit.describe());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        return Err(Failure {
+            code: 3,
+            message: format!("{}; exiting to be replaced", hit.describe()),
+        });
+    }
+    tokio::select! {
+        () = worker.run_event_loop(RunUntil::Forever) => {}
+        _ = server => {}
+        () = tokio::time::sleep(grace) => {}
+    }
+    Ok(())
 }
 
 /// `serve --workers`: this process becomes the supervisor; the seed and the clones run the
@@ -445,40 +491,7 @@ fn run_clone(
             "clone ready"
         );
         let listener = tokio::net::TcpListener::from_std(listener).map_err(setup_error)?;
-        let server = tokio::task::spawn_local(crate::serve::serve(
-            listener,
-            worker.task_sender(),
-            Some(slot),
-        ));
-        let terminate = warmfork::terminate_notifier()
-            .and_then(tokio::net::UnixStream::from_std)
-            .map_err(setup_error)?;
-        tokio::select! {
-            () = worker.run_event_loop(RunUntil::Forever) => {}
-            _ = terminate.readable() => {}
-        }
-        // Drain: accept nothing more; let what is in flight finish.
-        server.abort();
-        if let Some(hit) = worker.limit_hit() {
-            // JS was terminated mid-task: nothing it had in flight can be trusted to finish.
-            worker.fail_in_flight(hit.describe());
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            return Err(Failure {
-                code: 3,
-                message: format!("{}; exiting to be replaced", hit.describe()),
-            });
-        }
-        let drained = async {
-            while slot.in_flight.load(std::sync::atomic::Ordering::Relaxed) > 0 {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        };
-        tokio::select! {
-            () = worker.run_event_loop(RunUntil::Forever) => {}
-            () = drained => {}
-            () = tokio::time::sleep(grace) => {}
-        }
-        Ok(())
+        serve_until_terminated(&mut worker, listener, Some(slot), grace).await
     });
     match result {
         Ok(()) => 0,

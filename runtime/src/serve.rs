@@ -6,6 +6,7 @@
 //! preface. Nothing here blocks or starts a thread.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,7 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::fetch_event::{IncomingRequest, ResponseBody};
@@ -43,12 +45,17 @@ pub fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ListenError> {
     Ok(listener)
 }
 
-/// Accepts connections until the process ends; each request becomes a [`Task::Fetch`]. A
+/// Accepts connections until `shutdown` completes; each request becomes a [`Task::Fetch`]. A
 /// WarmFork clone passes its shared-memory slot, where requests are counted.
+///
+/// After `shutdown`, nothing more is accepted and every open connection shuts down
+/// gracefully: the requests it is serving finish, then HTTP/1 closes (no keep-alive) and
+/// HTTP/2 sends GOAWAY. Returns when the last connection has closed.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     tasks: mpsc::UnboundedSender<Task>,
     slot: Option<&'static Slot>,
+    shutdown: impl Future<Output = ()>,
 ) {
     let local = match listener.local_addr() {
         Ok(local) => local,
@@ -57,8 +64,14 @@ pub async fn serve(
             return;
         }
     };
+    let connections = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let (stream, peer) = match listener.accept().await {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
             Err(error) => {
                 // Out of file descriptors, or a connection reset before it was accepted:
@@ -70,15 +83,18 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let tasks = tasks.clone();
+        let watcher = connections.watcher();
         tokio::task::spawn_local(async move {
             let service = service_fn(move |request| handle(request, tasks.clone(), local, slot));
             let builder = auto::Builder::new(TokioExecutor::new());
             let connection = builder.serve_connection(TokioIo::new(stream), service);
-            if let Err(error) = connection.await {
+            if let Err(error) = watcher.watch(connection).await {
                 tracing::debug!(%peer, "connection ended with an error: {error}");
             }
         });
     }
+    drop(listener);
+    connections.shutdown().await;
 }
 
 async fn handle(

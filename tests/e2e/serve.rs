@@ -283,3 +283,15 @@ async fn a_response_stream_that_errors_is_not_delivered_as_complete() {
         "the truncated body must fail to read"
     );
 }
+
+#[tokio::test]
+async fn sigterm_finishes_the_request_in_flight_then_exits_0() {
+    let mut server = Server::start(&fixture("warmfork/app.js"), &[]);
+    let slow = tokio::spawn(client().get(server.url("/slow")).send());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // SAFETY: signalling the server under test.
+    unsafe { libc::kill(server.pid() as i32, libc::SIGTERM) };
+    let response = slow.await.unwrap().unwrap();
+    assert_eq!(response.text().await.unwrap(), "slow done");
+    assert_eq!(server.wait_exit(Duration::from_secs(5)), Some(0));
+}
