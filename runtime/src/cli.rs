@@ -141,8 +141,8 @@ struct ServeArgs {
     #[arg(long, value_name = "MB", requires = "workers")]
     max_heap_mb: Option<usize>,
 
-    /// With --workers: how long one task (a request's handler, a timer) may run JS; past it
-    /// the clone stops, answers its in-flight requests with 503 and is replaced.
+    /// With --workers: how much CPU time one task (a request's handler, a timer) may use;
+    /// past it the clone stops, answers its in-flight requests with 503 and is replaced.
     #[arg(long, value_name = "MS", requires = "workers")]
     cpu_limit_ms: Option<u64>,
 
