@@ -117,8 +117,8 @@ async function benchRunAll() {
       console.log(`bench\t${name}\t${median.toFixed(1)}\t${all}`);
     } catch (error) {
       failed.push(name);
-      const message = String((error && error.stack) || error).replace(/\s+/g, " ");
-      console.log(`fail\t${name}\t${message}`);
+      console.log(`fail\t${name}\t${String(error).replace(/\s+/g, " ")}`);
+      console.error(`bench: case ${name} failed:`, error);
     }
   }
   if (failed.length > 0) throw new Error(`bench: ${failed.length} case(s) failed`);

@@ -135,15 +135,17 @@ fn measure(
                     }
                 }
                 cases += output.cases.len();
+                // The harness throws at the end after a failed case: that exit status says
+                // nothing more than the `fail` lines, unless the script also stopped early.
+                let explained = !output.failed.is_empty() && output.complete();
+                found.extend(output.problems());
                 match ran.end {
                     End::TimedOut => found.push(format!("killed after its limit of {limit:?}")),
-                    End::Exited(status) if !status.success() => found.push(format!(
-                        "exited with {status}; stderr ends: {}",
-                        tail(&ran.stderr, 3)
-                    )),
+                    End::Exited(status) if !status.success() && !explained => {
+                        found.push(format!("exited with {status}: {}", error_line(&ran.stderr)))
+                    }
                     End::Exited(_) => {}
                 }
-                found.extend(output.problems());
             }
         }
         problems.extend(found.into_iter().map(|p| format!("{}.js: {p}", suite.name)));
@@ -220,12 +222,24 @@ fn run_script(
     })
 }
 
-/// The last `n` non-empty lines of `text`, on one line.
-fn tail(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let tail = lines[lines.len().saturating_sub(n)..].join(" | ");
+/// What a failed script's stderr says: its last line naming an error (the runtimes differ in
+/// what they print after it), else its last three lines, on one line.
+fn error_line(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if let Some(line) = lines
+        .iter()
+        .rev()
+        .find(|l| l.contains("Error") && !l.starts_with("at "))
+    {
+        return line.to_string();
+    }
+    let tail = lines[lines.len().saturating_sub(3)..].join(" | ");
     if tail.is_empty() {
-        "(nothing)".into()
+        "(nothing on stderr)".into()
     } else {
         tail
     }
@@ -320,6 +334,11 @@ impl SuiteOutput {
             .map(String::as_str)
             .filter(|name| !reported(name))
             .collect()
+    }
+
+    /// Whether the harness got to the end: a plan, and every planned case reported.
+    pub fn complete(&self) -> bool {
+        self.plan.is_some() && self.missing().is_empty()
     }
 
     /// Everything wrong with this output, one message each; empty when every planned case
@@ -422,6 +441,7 @@ mod tests {
         // The script crashed after its first case.
         let out = parse("plan\ta\tb\tc\nbench\ta\t1\t1,1,1\n");
         assert_eq!(out.missing(), ["b", "c"]);
+        assert!(!out.complete());
         assert_eq!(out.problems(), ["no result for case(s) \"b\", \"c\""]);
     }
 
@@ -437,7 +457,7 @@ mod tests {
     fn failed_cases_are_reported_and_not_missing() {
         let out = parse("plan\ta\tb\nfail\ta\tTypeError: nope\tat x\nbench\tb\t2\t2\n");
         assert_eq!(out.failed, [("a".into(), "TypeError: nope at x".into())]);
-        assert!(out.missing().is_empty());
+        assert!(out.missing().is_empty() && out.complete());
         assert_eq!(out.problems(), ["case \"a\" failed: TypeError: nope at x"]);
     }
 
@@ -457,14 +477,20 @@ mod tests {
         let harness = include_str!("../../micro/harness.js");
         assert!(harness.contains(r#"["plan", ...benchCases.map((c) => c.name)].join("\t")"#));
         assert!(harness.contains(r"`bench\t${name}\t${median.toFixed(1)}\t${all}`"));
-        assert!(harness.contains(r"`fail\t${name}\t${message}`"));
+        assert!(harness.contains(r#"`fail\t${name}\t${String(error).replace(/\s+/g, " ")}`"#));
         assert!(harness.contains("typeof BENCH_QUICK"));
         assert_eq!(QUICK_LINE, "const BENCH_QUICK = true;\n");
     }
 
     #[test]
-    fn tail_keeps_the_last_lines() {
-        assert_eq!(tail("a\n\nb\nc\n", 2), "b | c");
-        assert_eq!(tail("", 2), "(nothing)");
+    fn error_line_finds_the_error() {
+        let node = "/x/a.js:2\nnoSuchFunction();\n^\n\nReferenceError: noSuchFunction is not \
+                    defined\n    at Object.<anonymous> (/x/a.js:2:1)\n\nNode.js v20.20.2\n";
+        assert_eq!(
+            error_line(node),
+            "ReferenceError: noSuchFunction is not defined"
+        );
+        assert_eq!(error_line("a\n\nb\nc\nd\n"), "b | c | d");
+        assert_eq!(error_line(""), "(nothing on stderr)");
     }
 }
