@@ -117,3 +117,85 @@ fn ns(v: f64) -> String {
         format!("{v:.1}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::results::{Meta, Outcome, RunData, RuntimeInfo, Sample};
+
+    fn rt(name: &str) -> RuntimeInfo {
+        RuntimeInfo {
+            name: name.into(),
+            version: None,
+            program: None,
+            missing: None,
+        }
+    }
+
+    fn rounds(runtime: &str, variant: &str, values: &[f64]) -> Vec<Sample> {
+        (1..)
+            .zip(values)
+            .map(|(run, &value)| Sample {
+                scenario: "micro".into(),
+                runtime: runtime.into(),
+                variant: variant.into(),
+                metric: MICRO_METRIC.into(),
+                unit: "ns".into(),
+                run,
+                value,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn table_has_medians_ratios_and_inapplicable_runtimes() {
+        let samples = [
+            rounds("aworker", "events: a", &[10.0, 11.0, 9.0]),
+            rounds("node", "events: a", &[20.0, 21.0, 19.0]),
+            rounds(
+                "node",
+                "timers: setTimeout(cb, 0), n at once",
+                &[1000.0, 1000.0, 1000.0],
+            ),
+        ]
+        .concat();
+        let data = RunData {
+            meta: Meta {
+                date: String::new(),
+                started_utc: String::new(),
+                elapsed_s: 0.0,
+                machine: Default::default(),
+                settings: crate::scenarios::settings(false, 32, None, "node"),
+                runtimes: vec![rt("aworker"), rt("node"), rt("workerd")],
+                tools: BTreeMap::new(),
+            },
+            scenarios: vec!["micro".into()],
+            outcomes: vec![Outcome {
+                scenario: "micro".into(),
+                runtime: "workerd".into(),
+                status: Status::NotApplicable { why: "no".into() },
+            }],
+            samples,
+            distributions: vec![],
+            commands: vec![],
+        };
+        let mut d = Doc::default();
+        table(&mut d, &View::new(&data));
+        let md = d.markdown();
+        assert!(
+            md.contains("| case | aworker ns/op | node ns/op | aworker × node |"),
+            "{md}"
+        );
+        assert!(md.contains("| events: a | 10.0 | 20.0 | 0.50× |"), "{md}");
+        // aworker has no figure for the timer case: no ratio either.
+        assert!(
+            md.contains("| timers: setTimeout(cb, 0), n at once | – | 1000 | – |"),
+            "{md}"
+        );
+        assert!(md.contains("median of 3 rounds"), "{md}");
+        assert!(md.contains("Node clamps"), "{md}");
+        assert!(md.contains("- workerd: n/a: no"), "{md}");
+    }
+}
