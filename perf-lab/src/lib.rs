@@ -90,9 +90,10 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome> {
     }
     if let Some(aworker) = runtimes
         .iter_mut()
-        .find(|r| r.name == "aworker" && r.is_available())
+        .find(|r| r.name == "aworker" && r.is_available() && config.aworker.starts_with(&root))
     {
-        // The binary is built from this workspace: its commit says more than a crate version.
+        // A binary built in this workspace: its commit says more than a crate version. One
+        // given from elsewhere (`--aworker`) keeps its version alone.
         let version = aworker
             .version
             .take()

@@ -121,6 +121,9 @@ pub struct Settings {
     pub clone_counts: Vec<usize>,
     #[serde(default)]
     pub clone_requests: usize,
+    /// `micro`: the time one suite may run in one runtime before it is killed.
+    #[serde(default)]
+    pub micro_suite_limit_s: u64,
     /// The core servers are pinned to, and the core wrk is pinned to, when pinning.
     pub server_cpu: Option<usize>,
     pub load_cpu: Option<usize>,

@@ -229,6 +229,46 @@ impl Runtime {
     }
 }
 
+impl Runtime {
+    /// Whether this runtime can run a plain script to its end (the `micro` scenario); `Err`
+    /// says why not.
+    pub fn script_support(&self) -> Result<(), String> {
+        match self.kind {
+            Kind::Aworker | Kind::Node | Kind::Deno | Kind::Bun => Ok(()),
+            Kind::NodeSnapshot => Err("a start-up variant of node; scripts run on node".into()),
+            Kind::Workerd => Err(
+                "workerd only serves workers declared in a capnp config; it cannot run a plain \
+                 script to its end"
+                    .into(),
+            ),
+        }
+    }
+
+    /// The command that runs `script`, a plain script, until it ends.
+    pub fn run_script(&self, script: &Path) -> Result<Launch> {
+        let Some(program) = self.program.clone() else {
+            bail!("{} is missing", self.name);
+        };
+        if let Err(why) = self.script_support() {
+            bail!("{} cannot run a script: {why}", self.name);
+        }
+        let script = script.to_string_lossy().into_owned();
+        let (args, env) = match self.kind {
+            Kind::Aworker => (
+                vec!["run".into(), script],
+                vec![("AWORKER_LOG".into(), "warn".into())],
+            ),
+            // No permission flags: the suites use Web APIs only.
+            Kind::Deno => (
+                vec!["run".into(), script],
+                vec![("DENO_NO_UPDATE_CHECK".into(), "1".into())],
+            ),
+            _ => (vec![script], Vec::new()),
+        };
+        Ok(Launch { program, args, env })
+    }
+}
+
 /// Builds the Node start-up snapshot of the hello app into `blob`; returns the command used.
 pub fn build_node_snapshot(node: &Path, root: &Path, blob: &Path) -> Result<String> {
     let entry = root.join("perf-lab/apps/node/snapshot-entry.js");
@@ -352,6 +392,22 @@ mod tests {
             l.display(root, 1, None),
             "HOST=127.0.0.1 PORT=$PORT /bin/x --snapshot-blob b"
         );
+    }
+
+    #[test]
+    fn scripts_run_where_they_can() {
+        let root = Path::new("/w");
+        let script = Path::new("/w/raw/micro/events.js");
+        let deno = runtime(Kind::Deno).run_script(script).unwrap();
+        assert_eq!(
+            deno.display(root, 0, None),
+            "DENO_NO_UPDATE_CHECK=1 /bin/x run raw/micro/events.js"
+        );
+        let node = runtime(Kind::Node).run_script(script).unwrap();
+        assert_eq!(node.display(root, 0, None), "/bin/x raw/micro/events.js");
+        assert!(runtime(Kind::Workerd).script_support().is_err());
+        assert!(runtime(Kind::Workerd).run_script(script).is_err());
+        assert!(runtime(Kind::NodeSnapshot).run_script(script).is_err());
     }
 
     #[test]

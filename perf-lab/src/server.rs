@@ -111,7 +111,8 @@ impl Drop for Server {
     }
 }
 
-fn signal(pid: i32, sig: i32) {
+/// Sends `sig` to `pid` (a process group when negative).
+pub(crate) fn signal(pid: i32, sig: i32) {
     // SAFETY: kill(2) only sends a signal; a stale group id yields ESRCH, which is ignored.
     unsafe {
         libc::kill(pid, sig);

@@ -4,6 +4,7 @@
 //! Figures are compared only as ratios of medians measured in the same run.
 
 mod doc;
+mod micro;
 pub mod plots;
 
 use std::collections::BTreeMap;
@@ -167,6 +168,7 @@ fn build(data: &RunData, title: &str, plots: &[(Scenario, String, String)], deta
                     snapshot_ratios(&mut d, &v);
                 }
             }
+            Scenario::Micro => micro::table(&mut d, &v),
         }
         if detail == Detail::Report {
             for (_, alt, src) in plots.iter().filter(|(s, _, _)| *s == scenario) {
@@ -368,7 +370,7 @@ fn machine(d: &mut Doc, v: &View) {
     d.p(format!(
         "Settings: cold start {} warm-up + {} measured runs; load {} s warm-up + {} runs × {} s, \
          {} connections, 1 wrk thread; memory {} run(s), {} requests, idle measured {} ms after \
-         the first response. Reference for ratios: {}.",
+         the first response; micro suites limited to {} s each. Reference for ratios: {}.",
         s.cold_start_warmups,
         s.cold_start_runs,
         s.load_warmup_s,
@@ -378,6 +380,7 @@ fn machine(d: &mut Doc, v: &View) {
         s.memory_runs,
         s.memory_requests,
         s.idle_settle_ms,
+        s.micro_suite_limit_s,
         s.reference
     ));
 }

@@ -7,11 +7,13 @@
 mod aworker_proc;
 mod cold_start;
 mod memory;
+mod micro;
 mod snapshot_start;
 mod throughput;
 mod warmfork;
 
 pub use memory::{AFTER, IDLE};
+pub use micro::METRIC as MICRO_METRIC;
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -36,16 +38,18 @@ pub enum Scenario {
     SnapshotStart,
     WarmforkClone,
     CloneMemory,
+    Micro,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 6] = [
+    pub const ALL: [Scenario; 7] = [
         Scenario::ColdStart,
         Scenario::Throughput,
         Scenario::Memory,
         Scenario::SnapshotStart,
         Scenario::WarmforkClone,
         Scenario::CloneMemory,
+        Scenario::Micro,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +60,7 @@ impl Scenario {
             Scenario::SnapshotStart => "snapshot-start",
             Scenario::WarmforkClone => "warmfork-clone",
             Scenario::CloneMemory => "clone-memory",
+            Scenario::Micro => "micro",
         }
     }
 
@@ -106,6 +111,14 @@ impl Scenario {
                  `aworker serve` instances alive at once after 100 requests each. No forced \
                  garbage collection: aworker exposes no GC op, V8 collects on its own."
             }
+            Scenario::Micro => {
+                "Micro-benchmarks of Web APIs in the same script for every runtime: each suite \
+                 in perf-lab/micro/ behind harness.js, run to its end (`aworker run`, `deno \
+                 run`, `node`, `bun`). Per case, nanoseconds per operation (lower is better) of \
+                 every round, a round being a batch calibrated to about 10 ms; asynchronous \
+                 cases (timers, microtasks) time n operations started at once until the last \
+                 one completes."
+            }
         }
     }
 
@@ -138,6 +151,7 @@ pub fn settings(
         scale_clones: 10,
         clone_counts: if quick { vec![1, 10] } else { vec![1, 10, 100] },
         clone_requests: 100,
+        micro_suite_limit_s: 120,
         server_cpu: pin.map(|p| p.0),
         load_cpu: pin.map(|p| p.1),
         reference: reference.to_string(),
@@ -189,6 +203,7 @@ impl Lab {
             Scenario::SnapshotStart => snapshot_start::run(self),
             Scenario::WarmforkClone => warmfork::run_clone(self),
             Scenario::CloneMemory => warmfork::run_memory(self),
+            Scenario::Micro => micro::run(self),
         }
     }
 
