@@ -263,16 +263,20 @@
       (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const all = parent ? [...parent.members, ...own] : own;
 
+    const hasDefault = P.ArrayPrototypeMap(all,
+      (member) => P.ObjectPrototypeHasOwnProperty(member, "defaultValue"));
     const convert = (V, prefix, context = "Argument") => {
       // 1.
       if (V !== undefined && V !== null && typeof V !== "object" && typeof V !== "function") {
         throw makeException(P.TypeError, `can not be converted to '${name}'.`, prefix,
           context);
       }
+      const absent = V === undefined || V === null;
       // 2-4.
       const result = P.ObjectCreate(null);
-      for (const member of all) {
-        const value = V === undefined || V === null ? undefined : V[member.key];
+      for (let i = 0; i < all.length; i++) {
+        const member = all[i];
+        const value = absent ? undefined : V[member.key];
         if (value !== undefined) {
           const memberContext = `${context}: '${member.key}' of '${name}'`;
           result[member.key] = member.converter(value, prefix, memberContext);
@@ -280,7 +284,7 @@
           throw makeException(P.TypeError,
             `Failed to read the '${member.key}' property from '${name}': ` +
             "Required member is undefined.", prefix);
-        } else if (P.ObjectPrototypeHasOwnProperty(member, "defaultValue")) {
+        } else if (hasDefault[i]) {
           result[member.key] = member.defaultValue;
         }
       }

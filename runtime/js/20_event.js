@@ -22,9 +22,10 @@
     { key: "composed", converter: converters.boolean, defaultValue: false },
   ]);
 
-  // [LegacyUnforgeable] makes isTrusted an own property of every event, sharing one getter.
+  // [LegacyUnforgeable] makes isTrusted an own property of every event, sharing one getter
+  // and one descriptor (null-prototype: Object.prototype cannot add a `set` or `value`).
   // https://dom.spec.whatwg.org/#dom-event-istrusted
-  let isTrustedGetter;
+  let isTrustedDescriptor;
   // Accessors to the private state of events, for the dispatch algorithm and other files.
   let eventState;
 
@@ -46,16 +47,14 @@
 
     // https://dom.spec.whatwg.org/#concept-event-constructor
     constructor(type, eventInitDict = undefined) {
-      const prefix = `Failed to construct '${new.target?.name ?? "Event"}'`;
+      const prefix = new.target === Event
+        ? "Failed to construct 'Event'"
+        : `Failed to construct '${new.target?.name ?? "Event"}'`;
       webidl.requiredArguments(arguments.length, 1, prefix);
       type = converters.DOMString(type, prefix, "Argument 1");
       const init = eventInit(eventInitDict, prefix, "Argument 2");
 
-      P.ObjectDefineProperty(this, "isTrusted", {
-        get: isTrustedGetter,
-        enumerable: true,
-        configurable: false,
-      });
+      P.ObjectDefineProperty(this, "isTrusted", isTrustedDescriptor);
       // 3. (inner event creation steps)
       this.#timeStamp = ops.op_now();
       this.#bubbles = init.bubbles;
@@ -184,13 +183,18 @@
     }
 
     static {
-      isTrustedGetter = {
+      const getter = {
         get isTrusted() {
           if (!(#type in this)) illegalInvocation();
           return this.#isTrusted;
         },
       };
-      isTrustedGetter = P.ObjectGetOwnPropertyDescriptor(isTrustedGetter, "isTrusted").get;
+      isTrustedDescriptor = P.ObjectFreeze({
+        __proto__: null,
+        get: P.ObjectGetOwnPropertyDescriptor(getter, "isTrusted").get,
+        enumerable: true,
+        configurable: false,
+      });
 
       eventState = {
         isEvent: (v) => isObject(v) && #type in v,
