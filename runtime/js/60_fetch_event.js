@@ -478,6 +478,7 @@
 
   internals.ExtendableEvent = ExtendableEvent;
   internals.dispatchLifecycleEvent = dispatchLifecycleEvent;
+  internals.hasLifecycleListeners = (type) => eventImpl.hasListeners(globalObject, type);
   internals.FetchEvent = FetchEvent;
   internals.dispatchFetch = dispatchFetch;
   internals.setModuleHandler = setModuleHandler;

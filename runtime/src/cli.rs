@@ -417,9 +417,9 @@ fn serve_warmfork(
         if !fork::die_with_parent(shared.supervisor) {
             return 0;
         }
-        let worker = block_on(|| prepare_seed(&args.script, args.max_heap_mb));
-        let worker = match worker {
-            Ok(worker) => worker,
+        let seed = block_on(|| prepare_seed(&args.script, args.max_heap_mb));
+        let seed = match seed {
+            Ok(seed) => seed,
             Err(failure) => {
                 eprintln!("aworker: {}", failure.message);
                 return i32::from(failure.code);
@@ -427,7 +427,7 @@ fn serve_warmfork(
         };
         match warmfork::seed_loop(&mut control) {
             None => 0,
-            Some(birth) => run_clone(worker, control, &shared, birth, grace, cpu_limit),
+            Some(birth) => run_clone(seed, control, &shared, birth, grace, cpu_limit),
         }
     };
     match warmfork::supervise(&shared, options, &seed_main) {
@@ -437,9 +437,17 @@ fn serve_warmfork(
     }
 }
 
+/// What every clone inherits from the seed.
+struct Seed {
+    worker: Worker,
+    /// Whether the script listens for `deserialize`: if not, clones skip dispatching it.
+    /// Known before the first fork, since the seed runs no JS after `serialize`.
+    deserialize: bool,
+}
+
 /// The seed: start the worker, dispatch `serialize`, and make sure nothing is pending that a
 /// fork could not carry. Returns with the event loop's runtime gone (one thread left).
-async fn prepare_seed(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<Worker, Failure> {
+async fn prepare_seed(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<Seed, Failure> {
     let mut worker = start_worker(args, max_heap_mb).await?;
     worker.dispatch_lifecycle(Lifecycle::Serialize).await?;
     let blockers = worker.freeze_blockers();
@@ -449,14 +457,18 @@ async fn prepare_seed(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<W
             message: snapshot::refusal("cannot fork the seed", &blockers),
         });
     }
+    let deserialize = worker.has_lifecycle_listeners(Lifecycle::Deserialize);
     worker.collect_garbage();
-    Ok(worker)
+    Ok(Seed {
+        worker,
+        deserialize,
+    })
 }
 
 /// A clone: a new event loop on the inherited worker, `deserialize`, then serve until
 /// SIGTERM, after which in-flight requests get `grace` to finish.
 fn run_clone(
-    mut worker: Worker,
+    seed: Seed,
     control: UnixStream,
     shared: &Shared,
     birth: warmfork::Birth,
@@ -475,9 +487,15 @@ fn run_clone(
             return 1;
         }
     };
+    let Seed {
+        mut worker,
+        deserialize,
+    } = seed;
     let result = block_on(|| async move {
         worker.resume(TimeZone::SameHost);
-        worker.dispatch_lifecycle(Lifecycle::Deserialize).await?;
+        if deserialize {
+            worker.dispatch_lifecycle(Lifecycle::Deserialize).await?;
+        }
         if let Some(limit) = cpu_limit {
             // The clone's own thread: started after the fork, the seed stays single-threaded.
             worker.start_cpu_watchdog(limit).map_err(setup_error)?;

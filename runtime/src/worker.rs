@@ -309,6 +309,20 @@ impl Worker {
 
     /// Dispatches a lifecycle event and waits, on the event loop and at most
     /// [`LIFECYCLE_TIMEOUT`], until its listeners and their waitUntil() promises are done.
+    /// Whether a listener for `event` is registered now: a WarmFork seed asks before its first
+    /// fork, so its clones skip dispatching a `deserialize` nobody listens to.
+    pub fn has_lifecycle_listeners(&mut self, event: Lifecycle) -> bool {
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let internals = v8::Local::new(scope, &self.internals);
+        let name = v8::String::new(scope, event.as_str())
+            .expect("short string")
+            .into();
+        call_internal(scope, internals, "hasLifecycleListeners", &[name])
+            .is_none_or(|value| value.is_true())
+    }
+
     pub async fn dispatch_lifecycle(&mut self, event: Lifecycle) -> Result<(), StartupError> {
         let failed = |reason: String| StartupError::Lifecycle {
             event: event.as_str(),
