@@ -19,14 +19,17 @@
     constructor(token = undefined) {
       if (token !== kCreate) illegalConstructor();
       super();
+      // The collections are made on first use: most signals never get any.
       this.#s = {
         aborted: false,
         reason: undefined,
-        algorithms: new P.Set(),
+        algorithms: null,
         dependent: false,
-        sourceSignals: [],
-        // WeakRefs, so that a long-lived signal does not keep every dependent alive.
-        dependentSignals: new P.Set(),
+        sourceSignals: null,
+        // WeakRefs, so that a long-lived signal does not keep every dependent alive; dead
+        // ones are swept as the set grows (see `addDependent`).
+        dependentSignals: null,
+        liveDependents: 0,
       };
     }
 
@@ -58,10 +61,7 @@
     static any(signals) {
       const prefix = "Failed to execute 'any' on 'AbortSignal'";
       webidl.requiredArguments(arguments.length, 1, prefix);
-      const list = webidl.createSequenceConverter(
-        webidl.createInterfaceConverter("AbortSignal", isAbortSignal),
-      )(signals, prefix, "Argument 1");
-      return createDependentSignal(list);
+      return createDependentSignal(signalSequence(signals, prefix, "Argument 1"));
     }
 
     get aborted() {
@@ -84,6 +84,9 @@
       signalSlots = (signal) => signal.#s;
     }
   }
+
+  const signalSequence = webidl.createSequenceConverter(
+    webidl.createInterfaceConverter("AbortSignal", isAbortSignal));
 
   function isAbortSignal(value) {
     try {
@@ -115,7 +118,7 @@
     s.reason = reason === undefined ? defaultReason() : reason;
     // 3-4.
     const dependentsToAbort = [];
-    for (const ref of s.dependentSignals) {
+    for (const ref of s.dependentSignals ?? []) {
       const dependent = ref.deref();
       if (dependent === undefined) continue;
       const d = signalSlots(dependent);
@@ -135,9 +138,11 @@
   function runAbortSteps(signal) {
     const s = signalSlots(signal);
     // 1-2.
-    const algorithms = [...s.algorithms];
-    s.algorithms = new P.Set();
-    for (const algorithm of algorithms) internals.callAndReport(algorithm, undefined, []);
+    if (s.algorithms !== null) {
+      const algorithms = [...s.algorithms];
+      s.algorithms = null;
+      for (const algorithm of algorithms) internals.callAndReport(algorithm, undefined, []);
+    }
     // 3.
     const event = new Event("abort");
     internals.event.setTrusted(event);
@@ -160,11 +165,12 @@
     }
     // 3.
     r.dependent = true;
+    r.sourceSignals = [];
     // 4.
     const link = (source) => {
       if (P.ArrayPrototypeIncludes(r.sourceSignals, source)) return;
       P.ArrayPrototypePush(r.sourceSignals, source);
-      P.SetPrototypeAdd(signalSlots(source).dependentSignals, new SafeWeakRef(result));
+      addDependent(signalSlots(source), result);
     };
     for (const signal of signals) {
       const s = signalSlots(signal);
@@ -176,6 +182,20 @@
     }
     // 5.
     return result;
+  }
+
+  // Adds a dependent to a source signal's set. A server may derive a signal from one
+  // long-lived source per request: when the set has doubled since its last sweep, the refs
+  // of collected dependents are dropped, so it stays proportional to the live ones.
+  function addDependent(s, dependent) {
+    s.dependentSignals ??= new P.Set();
+    P.SetPrototypeAdd(s.dependentSignals, new SafeWeakRef(dependent));
+    if (s.dependentSignals.size > 2 * s.liveDependents + 16) {
+      for (const ref of [...s.dependentSignals]) {
+        if (ref.deref() === undefined) P.SetPrototypeDelete(s.dependentSignals, ref);
+      }
+      s.liveDependents = s.dependentSignals.size;
+    }
   }
 
   let controllerSignal;
@@ -214,11 +234,13 @@
     addAlgorithm(signal, algorithm) {
       const s = signalSlots(signal);
       if (s.aborted) return;
+      s.algorithms ??= new P.Set();
       P.SetPrototypeAdd(s.algorithms, algorithm);
     },
     // https://dom.spec.whatwg.org/#abortsignal-remove
     removeAlgorithm(signal, algorithm) {
-      P.SetPrototypeDelete(signalSlots(signal).algorithms, algorithm);
+      const { algorithms } = signalSlots(signal);
+      if (algorithms !== null) P.SetPrototypeDelete(algorithms, algorithm);
     },
     createSignal,
     createDependentSignal,
