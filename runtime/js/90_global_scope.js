@@ -85,6 +85,7 @@
     reportError,
     setInterval: internals.timers.setInterval,
     setTimeout: internals.timers.setTimeout,
+    structuredClone: internals.structuredClone,
   };
   for (const name of P.ObjectKeys(operations)) {
     P.ObjectDefineProperty(globalObject, name, {
@@ -105,6 +106,9 @@
     // https://html.spec.whatwg.org/multipage/webappapis.html#dom-issecurecontext: a worker's
     // code comes from its operator, not the network.
     isSecureContext: () => true,
+    // https://html.spec.whatwg.org/multipage/webappapis.html#dom-crossoriginisolated: nothing
+    // serves a worker with COOP/COEP, so SharedArrayBuffers cannot be cloned.
+    crossOriginIsolated: () => false,
   };
   for (const name of P.ObjectKeys(attributes)) {
     P.ObjectDefineProperty(globalObject, name, {

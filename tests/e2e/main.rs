@@ -4,4 +4,5 @@
 mod cli;
 mod serve;
 mod snapshot;
+mod structured_clone;
 mod warmfork;
