@@ -1,6 +1,8 @@
 //! The op behind `structuredClone()`: V8's value serializer and deserializer, back to back.
 //!
 //! https://html.spec.whatwg.org/multipage/structured-data.html#dom-structuredclone
+//! https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializewithtransfer
+//! https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserializewithtransfer
 //!
 //! V8 writes and reads what ECMAScript defines (primitives and their wrappers, Date, RegExp,
 //! ArrayBuffer and its views, Map, Set, arrays, plain objects, errors) and refuses the rest.
@@ -249,7 +251,7 @@ op! {
         };
         let context = scope.get_current_context();
 
-        // https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializewithtransfer
+        // StructuredSerializeWithTransfer.
         let serializer = v8::ValueSerializer::new(scope, Box::new(Serializer { clone: &clone }));
         serializer.write_header();
         for (id, buffer) in buffers.iter().enumerate() {
@@ -287,7 +289,7 @@ op! {
             }
         }
 
-        // https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserializewithtransfer
+        // StructuredDeserializeWithTransfer.
         let deserializer =
             v8::ValueDeserializer::new(scope, Box::new(Deserializer { clone: &clone }), &bytes);
         if deserializer.read_header(context).is_none() {
