@@ -133,6 +133,23 @@
   };
   const P = primordials;
 
+  // Every platform object (an instance of a Web API interface) carries its interface's name
+  // under this key, set by the interface's constructor. It is a V8 private symbol made by the
+  // runtime: no script, proxy or enumeration can see the property, and structuredClone() finds
+  // platform objects by it (non-serializable ones throw a DataCloneError instead of being
+  // cloned as plain objects).
+  const kPlatformBrand = internals.platformBrand;
+
+  // The [Serializable] interfaces, by the name their instances carry: each has
+  //   serialize(value) -> data    its serialization steps; `data` is cloned in turn
+  //   create() -> object          a new, empty instance to deserialize into
+  //   deserialize(object, data)   its deserialization steps, once the whole value is read
+  // https://html.spec.whatwg.org/multipage/structured-data.html#serializable-objects
+  const serializableInterfaces = new P.Map();
+  function defineSerializable(name, steps) {
+    P.MapPrototypeSet(serializableInterfaces, name, steps);
+  }
+
   // A detached iterator prototype so that built-in iterators do not depend on user patches.
   const IteratorPrototype = P.ObjectGetPrototypeOf(
     P.ObjectGetPrototypeOf([][Symbol.iterator]()),
@@ -286,6 +303,7 @@
 
       constructor(token, target, kind) {
         if (token !== kCreate) illegalConstructor();
+        this[kPlatformBrand] = `${name} Iterator`;
         this.#target = target;
         this.#kind = kind;
       }
@@ -307,6 +325,9 @@
 
   internals.primordials = primordials;
   internals.infra = {
+    kPlatformBrand,
+    serializableInterfaces,
+    defineSerializable,
     IteratorPrototype,
     AsyncIteratorPrototype,
     illegalConstructor,

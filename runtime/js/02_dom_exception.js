@@ -3,7 +3,9 @@
 // https://webidl.spec.whatwg.org/#idl-DOMException
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, defineConstants, illegalInvocation } = internals.infra;
+  const {
+    configureInterface, defineConstants, defineSerializable, illegalInvocation, kPlatformBrand,
+  } = internals.infra;
   const { converters } = internals.webidl;
 
   // https://webidl.spec.whatwg.org/#dfn-error-names-table
@@ -32,6 +34,10 @@
     DataCloneError: 25,
   };
 
+  // Set while structuredClone() makes an instance to deserialize into: it takes the stack of
+  // the original instead of capturing one.
+  let deserializing = false;
+
   class DOMException {
     #name;
     #message;
@@ -41,8 +47,9 @@
       const prefix = "Failed to construct 'DOMException'";
       this.#message = converters.DOMString(message, prefix, "Argument 1");
       this.#name = converters.DOMString(name, prefix, "Argument 2");
+      this[kPlatformBrand] = "DOMException";
       // A `stack` like native errors have, headed by "<name>: <message>".
-      P.ErrorCaptureStackTrace?.(this, DOMException);
+      if (!deserializing) P.ErrorCaptureStackTrace?.(this, DOMException);
     }
 
     get name() {
@@ -63,6 +70,35 @@
     static {
       internals.isDOMException = (value) =>
         typeof value === "object" && value !== null && #name in value;
+
+      // DOMException is [Serializable]: https://webidl.spec.whatwg.org/#idl-DOMException
+      // The stack goes along too, as V8 does for native errors.
+      defineSerializable("DOMException", {
+        serialize(value) {
+          const stack = value.stack;
+          return [value.#name, value.#message, typeof stack === "string" ? stack : undefined];
+        },
+        create() {
+          deserializing = true;
+          try {
+            return new DOMException();
+          } finally {
+            deserializing = false;
+          }
+        },
+        deserialize(value, data) {
+          value.#name = data[0];
+          value.#message = data[1];
+          if (data[2] !== undefined) {
+            P.ObjectDefineProperty(value, "stack", {
+              value: data[2],
+              writable: true,
+              enumerable: false,
+              configurable: true,
+            });
+          }
+        },
+      });
     }
   }
 

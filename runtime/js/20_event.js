@@ -5,7 +5,9 @@
 // https://dom.spec.whatwg.org/#events
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, defineConstants, illegalInvocation } = internals.infra;
+  const {
+    configureInterface, defineConstants, illegalInvocation, kPlatformBrand,
+  } = internals.infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
 
@@ -47,6 +49,7 @@
 
     // https://dom.spec.whatwg.org/#concept-event-constructor
     constructor(type, eventInitDict = undefined) {
+      this[kPlatformBrand] = "Event";
       const prefix = new.target === Event
         ? "Failed to construct 'Event'"
         : `Failed to construct '${new.target?.name ?? "Event"}'`;
@@ -303,7 +306,9 @@
     // Event type → list of listeners { callback, capture, once, passive, signal, removed }.
     #listeners = new P.Map();
 
-    constructor() {}
+    constructor() {
+      this[kPlatformBrand] = "EventTarget";
+    }
 
     // https://dom.spec.whatwg.org/#dom-eventtarget-addeventlistener
     addEventListener(type, callback, options = undefined) {

@@ -3,7 +3,9 @@
 // AbortSignal.any() need. https://dom.spec.whatwg.org/#aborting-ongoing-activities
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalConstructor, illegalInvocation } = internals.infra;
+  const {
+    configureInterface, illegalConstructor, illegalInvocation, kPlatformBrand,
+  } = internals.infra;
   const webidl = internals.webidl;
   const { EventTarget, Event, DOMException } = internals;
 
@@ -204,7 +206,9 @@
   class AbortController {
     #signal = createSignal();
 
-    constructor() {}
+    constructor() {
+      this[kPlatformBrand] = "AbortController";
+    }
 
     get signal() {
       if (!(isObject(this) && #signal in this)) illegalInvocation();

@@ -6,6 +6,7 @@
 ((ops, internals) => {
   const P = internals.primordials;
   const infra = internals.infra;
+  const { kPlatformBrand } = internals.infra;
   const { configureInterface, illegalInvocation } = infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
@@ -37,7 +38,9 @@
   class TextEncoder {
     #brand = true;
 
-    constructor() {}
+    constructor() {
+      this[kPlatformBrand] = "TextEncoder";
+    }
 
     get encoding() {
       if (!(isObject(this) && #brand in this)) illegalInvocation();
@@ -126,6 +129,7 @@
 
     // https://encoding.spec.whatwg.org/#dom-textdecoder
     constructor(label = "utf-8", options = undefined) {
+      this[kPlatformBrand] = "TextDecoder";
       const prefix = "Failed to construct 'TextDecoder'";
       label = converters.DOMString(label, prefix, "Argument 1");
       const dict = textDecoderOptions(options, prefix, "Argument 2");

@@ -7,6 +7,7 @@
 ((ops, internals) => {
   const P = internals.primordials;
   const infra = internals.infra;
+  const { kPlatformBrand } = internals.infra;
   const { configureInterface, illegalConstructor, illegalInvocation } = infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
@@ -90,6 +91,7 @@
 
     // https://streams.spec.whatwg.org/#rs-constructor
     constructor(underlyingSource = undefined, strategy = undefined) {
+      this[kPlatformBrand] = "ReadableStream";
       // https://streams.spec.whatwg.org/#initialize-readable-stream
       this.#s = {
         self: this,
@@ -306,6 +308,7 @@
 
     // https://streams.spec.whatwg.org/#default-reader-constructor
     constructor(stream) {
+      this[kPlatformBrand] = "ReadableStreamDefaultReader";
       this.#s = { self: this, stream: undefined, closed: undefined, readRequests: [] };
       if (stream === kCreate) return;
       const prefix = "Failed to construct 'ReadableStreamDefaultReader'";
@@ -448,6 +451,7 @@
     #s;
 
     constructor(token = undefined) {
+      this[kPlatformBrand] = "ReadableStreamDefaultController";
       if (token !== kCreate) illegalConstructor();
       this.#s = {
         self: this,
@@ -823,6 +827,7 @@
     #finished = false;
 
     constructor(token, reader, preventCancel) {
+      this[kPlatformBrand] = "ReadableStreamAsyncIterator";
       if (token !== kCreate) illegalConstructor();
       this.#reader = reader;
       this.#preventCancel = preventCancel;

@@ -4,7 +4,7 @@
 // the WebIDL surface and the link between a URL and its searchParams.
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalInvocation } = internals.infra;
+  const { configureInterface, illegalInvocation, kPlatformBrand } = internals.infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
 
@@ -35,6 +35,7 @@
     #searchParams = null;
 
     constructor(url, base = undefined) {
+      this[kPlatformBrand] = "URL";
       // The private path of URL.parse(): components already parsed.
       if (url === kCreate) {
         this.#components = base;
@@ -215,6 +216,7 @@
     #url = null;
 
     constructor(init = "") {
+      this[kPlatformBrand] = "URLSearchParams";
       const prefix = "Failed to construct 'URLSearchParams'";
       // 1-3. (sequence<sequence<USVString>> or record<USVString, USVString> or USVString)
       if (isObject(init)) {

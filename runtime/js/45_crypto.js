@@ -8,7 +8,9 @@
 // TODO(conform): crypto.subtle comes with the WebCrypto issue.
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalConstructor, illegalInvocation } = internals.infra;
+  const {
+    configureInterface, illegalConstructor, illegalInvocation, kPlatformBrand,
+  } = internals.infra;
   const webidl = internals.webidl;
 
   // ===== Math.random: xoshiro128** (https://prng.di.unimi.it/xoshiro128starstar.c) =====
@@ -72,6 +74,7 @@
   // https://w3c.github.io/webcrypto/#crypto-interface
   class Crypto {
     constructor(token) {
+      this[kPlatformBrand] = "Crypto";
       if (token !== kCreate) illegalConstructor();
     }
 

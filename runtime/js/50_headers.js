@@ -6,6 +6,7 @@
 ((ops, internals) => {
   const P = internals.primordials;
   const infra = internals.infra;
+  const { kPlatformBrand } = internals.infra;
   const { configureInterface, illegalInvocation } = infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
@@ -129,6 +130,7 @@
 
     // https://fetch.spec.whatwg.org/#dom-headers
     constructor(init = undefined) {
+      this[kPlatformBrand] = "Headers";
       const prefix = "Failed to construct 'Headers'";
       // 2.
       if (init !== undefined) {

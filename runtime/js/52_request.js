@@ -3,7 +3,7 @@
 // and as user code builds it. https://fetch.spec.whatwg.org/#request-class
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalInvocation } = internals.infra;
+  const { configureInterface, illegalInvocation, kPlatformBrand } = internals.infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
   const headersImpl = internals.headers;
@@ -73,6 +73,7 @@
 
     // https://fetch.spec.whatwg.org/#dom-request
     constructor(input, init = undefined) {
+      this[kPlatformBrand] = "Request";
       if (input === kCreate) return;
       const prefix = "Failed to construct 'Request'";
       webidl.requiredArguments(arguments.length, 1, prefix);

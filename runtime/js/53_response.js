@@ -2,7 +2,7 @@
 // Response: what handlers return. https://fetch.spec.whatwg.org/#response-class
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalInvocation } = internals.infra;
+  const { configureInterface, illegalInvocation, kPlatformBrand } = internals.infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
   const headersImpl = internals.headers;
@@ -37,6 +37,7 @@
 
     // https://fetch.spec.whatwg.org/#dom-response
     constructor(body = null, init = undefined) {
+      this[kPlatformBrand] = "Response";
       if (body === kCreate) return;
       const prefix = "Failed to construct 'Response'";
       if (body !== null) body = bodyImpl.convertBodyInit(body, prefix, "Argument 1");

@@ -3,7 +3,9 @@
 // importScripts(). https://html.spec.whatwg.org/multipage/workers.html
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalConstructor, illegalInvocation } = internals.infra;
+  const {
+    configureInterface, illegalConstructor, illegalInvocation, kPlatformBrand,
+  } = internals.infra;
   const webidl = internals.webidl;
 
   const kCreate = P.Symbol("create");
@@ -14,6 +16,7 @@
     #url;
 
     constructor(token, url) {
+      this[kPlatformBrand] = "WorkerLocation";
       if (token !== kCreate) illegalConstructor();
       this.#url = url;
     }
@@ -68,6 +71,7 @@
   // https://html.spec.whatwg.org/multipage/workers.html#the-workernavigator-object
   class WorkerNavigator {
     constructor(token) {
+      this[kPlatformBrand] = "WorkerNavigator";
       if (token !== kCreate) illegalConstructor();
     }
 

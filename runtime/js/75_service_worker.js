@@ -5,7 +5,9 @@
 // https://w3c.github.io/ServiceWorker/
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalConstructor, illegalInvocation } = internals.infra;
+  const {
+    configureInterface, illegalConstructor, illegalInvocation, kPlatformBrand,
+  } = internals.infra;
   const webidl = internals.webidl;
 
   const kCreate = P.Symbol("create");
@@ -99,6 +101,7 @@
   class Clients {
     constructor(token) {
       if (token !== kCreate) illegalConstructor();
+      this[kPlatformBrand] = "Clients";
     }
 
     get(id) {

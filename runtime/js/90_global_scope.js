@@ -142,6 +142,7 @@
     setInterval: internals.timers.setInterval,
     setTimeout: internals.timers.setTimeout,
     skipWaiting: sw.skipWaiting,
+    structuredClone: internals.structuredClone,
   };
   for (const name of P.ObjectKeys(operations)) {
     P.ObjectDefineProperty(globalObject, name, {
@@ -166,6 +167,9 @@
     clients: () => sw.clients,
     registration: () => sw.registration,
     serviceWorker: () => sw.serviceWorker,
+    // https://html.spec.whatwg.org/multipage/webappapis.html#dom-crossoriginisolated: nothing
+    // serves a worker with COOP/COEP, so SharedArrayBuffers cannot be cloned.
+    crossOriginIsolated: () => false,
   };
   for (const name of P.ObjectKeys(attributes)) {
     P.ObjectDefineProperty(globalObject, name, {

@@ -396,6 +396,7 @@ op_table![
     crate::url::op_url_set,
     crate::url::op_url_search_params_parse,
     crate::url::op_url_search_params_serialize,
+    crate::structured_clone::op_structured_clone,
 ];
 
 /// The native callback behind every op: the op's index in [`OPS`] is the function's data.

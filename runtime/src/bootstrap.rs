@@ -68,6 +68,16 @@ pub fn evaluate_builtins<'s>(
 ) -> Result<v8::Local<'s, v8::Object>, String> {
     let ops = create_ops_object(scope, op_names, dispatch);
     let internals = v8::Object::new(scope);
+    // The mark of platform objects (js/00_infra.js): a private symbol keys a property that
+    // scripts, proxies and property enumeration never see; structuredClone() looks for it.
+    let name = v8::String::new(scope, "platform object").expect("a short name");
+    let brand = v8::Private::new(scope, Some(name));
+    // SAFETY: a private symbol is a Symbol in V8's heap; the built-ins use it only as a
+    // property key, as V8's own natives do.
+    let brand =
+        unsafe { v8::Local::<v8::Value>::cast_unchecked(v8::Local::<v8::Data>::from(brand)) };
+    let key = v8::String::new(scope, "platformBrand").expect("a short name");
+    internals.set(scope, key.into(), brand);
     let undefined = v8::undefined(scope).into();
     for (name, source) in builtins {
         v8::tc_scope!(let scope, scope);

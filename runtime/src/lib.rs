@@ -20,6 +20,7 @@ pub mod platform;
 pub mod serve;
 pub mod snapshot;
 pub mod state;
+pub mod structured_clone;
 pub mod timers;
 pub mod url;
 pub mod warmfork;

@@ -119,6 +119,7 @@ const WEB: &[&str] = &[
     "clients",
     "console",
     "constructor",
+    "crossOriginIsolated",
     "crypto",
     "dispatchEvent",
     "fetch",
@@ -148,6 +149,7 @@ const WEB: &[&str] = &[
     "setInterval",
     "setTimeout",
     "skipWaiting",
+    "structuredClone",
 ];
 
 /// What Node.js, Deno and Bun expose and a Web runtime must not: named so that a failure

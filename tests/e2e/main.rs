@@ -5,4 +5,5 @@ mod cli;
 mod globals;
 mod serve;
 mod snapshot;
+mod structured_clone;
 mod warmfork;

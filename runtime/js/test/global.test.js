@@ -21,7 +21,7 @@ test("interfaces and namespaces: writable, configurable, not enumerable", () => 
 
 test("operations are enumerable, as WebIDL puts them on a [Global] object", () => {
   for (const name of ["setTimeout", "clearTimeout", "setInterval", "clearInterval",
-    "queueMicrotask", "reportError"]) {
+    "queueMicrotask", "reportError", "structuredClone"]) {
     assert.deepEqual(desc(name), [true, true, true], name);
   }
 });

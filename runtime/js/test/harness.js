@@ -152,6 +152,9 @@ function loadRuntime(overrides = {}) {
   };
 
   const internals = inContext("({})");
+  // The runtime makes this a V8 private symbol (bootstrap.rs); node has no way to, and an
+  // ordinary symbol only differs in being visible to getOwnPropertySymbols().
+  internals.platformBrand = inContext("Symbol('platform object')");
   for (const name of builtinFiles()) {
     const source = fs.readFileSync(path.join(jsDir, name), "utf8");
     const init = vm.runInContext(source, context, { filename: name });
