@@ -5,7 +5,7 @@
 // https://w3c.github.io/ServiceWorker/#serviceworkerglobalscope-interface
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalConstructor } = internals.infra;
+  const { configureInterface, illegalConstructor, illegalInvocation } = internals.infra;
   const webidl = internals.webidl;
   const eventImpl = internals.event;
   const globalObject = P.globalThis;
@@ -46,6 +46,11 @@
     FetchEvent: internals.FetchEvent,
     Headers: internals.Headers,
     Performance: internals.Performance,
+    PerformanceEntry: internals.PerformanceEntry,
+    PerformanceMark: internals.PerformanceMark,
+    PerformanceMeasure: internals.PerformanceMeasure,
+    PerformanceObserver: internals.PerformanceObserver,
+    PerformanceObserverEntryList: internals.PerformanceObserverEntryList,
     PromiseRejectionEvent: internals.PromiseRejectionEvent,
     ReadableStream: internals.ReadableStream,
     ReadableStreamDefaultController: internals.ReadableStreamDefaultController,
@@ -101,7 +106,6 @@
     location: () => internals.getLocation(),
     navigator: () => internals.navigator,
     crypto: () => internals.crypto,
-    performance: () => internals.performance,
     // https://html.spec.whatwg.org/multipage/webappapis.html#dom-issecurecontext: a worker's
     // code comes from its operator, not the network.
     isSecureContext: () => true,
@@ -150,6 +154,30 @@
     enumerable: true,
     configurable: true,
   });
+
+  // [Replaceable] readonly attribute Performance performance, from the WindowOrWorkerGlobalScope
+  // mixin. WorkerGlobalScope is not itself a [Global] interface, so its members belong on its
+  // prototype object. https://w3c.github.io/hr-time/#the-performance-attribute
+  // TODO(conform): the other members of WorkerGlobalScope and the mixin (location, navigator,
+  // crypto, fetch, setTimeout, ...) are still own properties of the global object.
+  const performanceAccessors = P.ObjectGetOwnPropertyDescriptor({
+    get performance() {
+      if (this !== undefined && this !== null && this !== globalObject) illegalInvocation();
+      return internals.performance;
+    },
+    // https://webidl.spec.whatwg.org/#Replaceable
+    set performance(value) {
+      if (this !== undefined && this !== null && this !== globalObject) illegalInvocation();
+      P.ObjectDefineProperty(globalObject, "performance", {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    },
+  }, "performance");
+  performanceAccessors.enumerable = true;
+  P.ObjectDefineProperty(WorkerGlobalScope.prototype, "performance", performanceAccessors);
 
   // The global object is a ServiceWorkerGlobalScope: addEventListener() and friends come
   // from EventTarget.prototype, which keeps the global's listeners internally.
