@@ -232,8 +232,9 @@
 
   // ===== PerformanceObserver =====
 
-  // https://w3c.github.io/performance-timeline/#dfn-list-of-registered-performance-observer-objects:
-  // { observer, options: [PerformanceObserverInit] }.
+  // The list of registered performance observer objects, as { observer, options } with a list
+  // of PerformanceObserverInit as options.
+  // https://w3c.github.io/performance-timeline/#dfn-list-of-registered-performance-observer-objects
   let registeredObservers = [];
   // https://w3c.github.io/performance-timeline/#dfn-performance-observer-task-queued-flag
   let observerTaskQueued = false;
