@@ -294,10 +294,16 @@ async fn performance_now_stays_monotonic_across_a_restore() {
 
     for body in [&a, &b] {
         // The clock continues from the build instead of starting again at 0.
-        let (built, now) = (body["built"].as_f64().unwrap(), body["now"].as_f64().unwrap());
+        let (built, now) = (
+            body["built"].as_f64().unwrap(),
+            body["now"].as_f64().unwrap(),
+        );
         assert!(now > built, "{body}");
         assert!(body["sinceBuild"].as_f64().unwrap() >= 0.0, "{body}");
-        assert_eq!(body["marks"], serde_json::json!([["built", { "phase": "build" }]]));
+        assert_eq!(
+            body["marks"],
+            serde_json::json!([["built", { "phase": "build" }]])
+        );
         // timeOrigin + now() still tracks the wall clock.
         let estimate = body["timeOrigin"].as_f64().unwrap() + now;
         let wall = body["wall"].as_f64().unwrap();
@@ -307,5 +313,8 @@ async fn performance_now_stays_monotonic_across_a_restore() {
         let origin = body["timeOrigin"].as_f64().unwrap();
         assert!(origin + built <= wall + 1.0, "{origin} + {built} vs {wall}");
     }
-    assert_ne!(a["timeOrigin"], b["timeOrigin"], "each restore has its own origin");
+    assert_ne!(
+        a["timeOrigin"], b["timeOrigin"],
+        "each restore has its own origin"
+    );
 }
