@@ -139,17 +139,23 @@
 
   let isMark;
   let isMeasure;
+  const markPrefix = "Failed to execute 'mark' on 'Performance'";
 
   // https://w3c.github.io/user-timing/#the-performancemark-interface
   class PerformanceMark extends internals.PerformanceEntry {
     #detail;
 
     // https://w3c.github.io/user-timing/#the-performancemark-constructor
-    constructor(markName, markOptionsDict = undefined) {
-      const prefix = "Failed to construct 'PerformanceMark'";
-      webidl.requiredArguments(arguments.length, 1, prefix);
-      markName = converters.DOMString(markName, prefix, "Argument 1");
-      const options = markOptions(markOptionsDict, prefix, "Argument 2");
+    // performance.mark() passes its converted arguments with kCreate as `fromMark`.
+    constructor(markName, markOptionsDict = undefined, fromMark = undefined) {
+      let prefix = markPrefix;
+      let options = markOptionsDict;
+      if (fromMark !== kCreate) {
+        prefix = "Failed to construct 'PerformanceMark'";
+        webidl.requiredArguments(arguments.length, 1, prefix);
+        markName = converters.DOMString(markName, prefix, "Argument 1");
+        options = markOptions(markOptionsDict, prefix, "Argument 2");
+      }
       // 1. Only a Window checks the PerformanceTiming names.
       // 5.
       let startTime;
@@ -257,10 +263,12 @@
     // https://w3c.github.io/user-timing/#mark-method
     mark(markName, markOptionsDict = undefined) {
       if (this !== performance) illegalInvocation();
-      const prefix = "Failed to execute 'mark' on 'Performance'";
+      const prefix = markPrefix;
       webidl.requiredArguments(arguments.length, 1, prefix);
+      markName = converters.DOMString(markName, prefix, "Argument 1");
+      const options = markOptions(markOptionsDict, prefix, "Argument 2");
       // 1.
-      const entry = new PerformanceMark(markName, markOptionsDict);
+      const entry = new PerformanceMark(markName, options, kCreate);
       // 2-3.
       timeline.queueEntry(entry);
       // 4.

@@ -303,6 +303,18 @@ test("observe() with type stacks, buffered replays, takeRecords() empties", asyn
     ".supportedEntryTypes"), true);
 });
 
+test("a script cannot cancel the observer task with clearTimeout()", async () => {
+  const { run, runTasks, armed } = setup();
+  run(`globalThis.called = 0;
+    new PerformanceObserver(() => { called++; }).observe({ type: "mark" });
+    performance.mark("x");`);
+  assert.equal(armed.length, 1);
+  assert.ok(armed[0] >= 2 ** 31, "a runtime timer id");
+  run(`clearTimeout(${armed[0]}); for (let id = 0; id < 1000; id++) clearTimeout(id);`);
+  await runTasks();
+  assert.equal(run("called"), 1);
+});
+
 test("an observer that throws is reported and the others still run", async () => {
   const { rt, run, runTasks } = setup();
   run(`globalThis.ran = false;
