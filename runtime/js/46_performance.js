@@ -11,7 +11,8 @@
 // from the latest value handed out before: the reported time origin moves back by as much, so
 // timeOrigin + now() still tracks the wall clock and every clone still has an origin of its own.
 // Timestamps are coarsened to 5 µs, the resolution hr-time allows a cross-origin isolated
-// context: a worker runs one operator's code and has no cross-origin data in its process.
+// context (100 µs otherwise): a worker process runs one operator's code, and fetch() hands it
+// every response body in full, so a timing side channel could reveal nothing it cannot read.
 //
 // Memory. The registry has no limit for "mark" and "measure" buffers (browsers keep every
 // mark); a server that marks on every request and never clears would grow without bound. Each
