@@ -57,13 +57,23 @@
     }
   };
 
-  function dataCloneError(value) {
-    const what = typeof value === "symbol" ? P.SymbolPrototypeToString(value) : typeof value;
-    return new internals.DOMException(`${what} could not be cloned.`, "DataCloneError");
+  function dataCloneError(value, prefix) {
+    let what;
+    if (typeof value === "symbol") {
+      what = P.SymbolPrototypeToString(value);
+    } else if (typeof value === "function") {
+      what = `function ${value.name || "(anonymous)"}`;
+    } else {
+      what = `#<${toStringTag(value)}>`;
+    }
+    return new internals.DOMException(`${prefix}: ${what} could not be cloned.`,
+      "DataCloneError");
   }
 
-  function cloneFallback(value, memory = new P.Map()) {
-    if (typeof value === "symbol" || typeof value === "function") throw dataCloneError(value);
+  function cloneFallback(value, prefix, memory = new P.Map()) {
+    if (typeof value === "symbol" || typeof value === "function") {
+      throw dataCloneError(value, prefix);
+    }
     if (typeof value !== "object" || value === null) return value;
     if (P.MapPrototypeHas(memory, value)) return P.MapPrototypeGet(memory, value);
     const remember = (copy) => {
@@ -84,7 +94,7 @@
     if (P.ArrayBufferIsView(value)) {
       const buffer = cloneFallback(internals.infra.isDataView(value)
         ? P.DataViewPrototypeGetBuffer(value)
-        : P.TypedArrayPrototypeGetBuffer(value), memory);
+        : P.TypedArrayPrototypeGetBuffer(value), prefix, memory);
       if (internals.infra.isDataView(value)) {
         return remember(new P.DataView(buffer, P.DataViewPrototypeGetByteOffset(value),
           P.DataViewPrototypeGetByteLength(value)));
@@ -96,18 +106,19 @@
     if (succeeds(MapSize, value)) {
       const copy = remember(new P.Map());
       MapForEach(value, (v, k) => {
-        P.MapPrototypeSet(copy, cloneFallback(k, memory), cloneFallback(v, memory));
+        P.MapPrototypeSet(copy, cloneFallback(k, prefix, memory),
+          cloneFallback(v, prefix, memory));
       });
       return copy;
     }
     if (succeeds(SetSize, value)) {
       const copy = remember(new P.Set());
-      SetForEach(value, (v) => P.SetPrototypeAdd(copy, cloneFallback(v, memory)));
+      SetForEach(value, (v) => P.SetPrototypeAdd(copy, cloneFallback(v, prefix, memory)));
       return copy;
     }
     const tag = toStringTag(value);
     if (tag === "WeakMap" || tag === "WeakSet" || tag === "Promise") {
-      throw dataCloneError(value);
+      throw dataCloneError(value, prefix);
     }
     if (tag === "Error") {
       const name = value.name;
@@ -123,12 +134,12 @@
     }
 
     const copy = remember(P.ArrayIsArray(value) ? new ArrayCtor(value.length) : {});
-    for (const key of P.ObjectKeys(value)) copy[key] = cloneFallback(value[key], memory);
+    for (const key of P.ObjectKeys(value)) copy[key] = cloneFallback(value[key], prefix, memory);
     return copy;
   }
 
-  const cloneDetail = (value) =>
-    (internals.structuredClone ?? cloneFallback)(value);
+  const cloneDetail = (value, prefix) =>
+    (internals.structuredClone ?? cloneFallback)(value, prefix);
 
   // ===== PerformanceMark, PerformanceMeasure =====
 
@@ -170,7 +181,7 @@
       // 7-8. An absent detail is null too.
       const detail = options.detail === undefined || options.detail === null
         ? null
-        : cloneDetail(options.detail);
+        : cloneDetail(options.detail, prefix);
       // 2-4, 6.
       super(kCreate, markName, "mark", startTime, 0);
       this.#detail = detail;
@@ -348,7 +359,7 @@
       }
 
       // 9.
-      const detail = has("detail") ? cloneDetail(options.detail) : null;
+      const detail = has("detail") ? cloneDetail(options.detail, prefix) : null;
       // 4-8.
       const entry = new PerformanceMeasure(kCreate, measureName, startTime, endTime - startTime,
         detail);
