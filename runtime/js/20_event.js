@@ -59,7 +59,8 @@
 
       P.ObjectDefineProperty(this, "isTrusted", isTrustedDescriptor);
       // 3. (inner event creation steps)
-      this.#timeStamp = ops.op_now();
+      // The clock of performance.now() (46_performance.js; events are made only at run time).
+      this.#timeStamp = internals.currentHighResolutionTime();
       this.#bubbles = init.bubbles;
       this.#cancelable = init.cancelable;
       this.#composed = init.composed;

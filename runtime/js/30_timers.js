@@ -26,6 +26,18 @@
     }
   }
 
+  const FIRST_INTERNAL_ID = 2 ** 31;
+  const MAX_INTERNAL_ID = 2 ** 32 - 1;
+  let nextInternalId = FIRST_INTERNAL_ID;
+
+  function allocateInternalId() {
+    for (;;) {
+      const id = nextInternalId;
+      nextInternalId = nextInternalId >= MAX_INTERNAL_ID ? FIRST_INTERNAL_ID : nextInternalId + 1;
+      if (!P.MapPrototypeHas(activeTimers, id)) return id;
+    }
+  }
+
   // https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timer-initialisation-steps
   function initializeTimer(handler, timeout, args, repeat, previousId) {
     // 2-3.
@@ -150,10 +162,11 @@
     clearTimeout,
     clearInterval,
     queueMicrotask,
-    // A timer for the runtime's own use (AbortSignal.timeout): no argument conversion and no
-    // nesting clamp; shares the id space with user timers.
+    // A timer for the runtime's own use (AbortSignal.timeout, the PerformanceObserver task):
+    // no argument conversion and no nesting clamp. Its id is at or above 2^31, out of reach of
+    // clearTimeout() (whose argument is a long), so a script cannot cancel it by guessing.
     startInternal(callback, timeout) {
-      const id = allocateId();
+      const id = allocateInternalId();
       P.MapPrototypeSet(activeTimers, id, {
         handler: callback, args: [], timeout, repeat: false, nestingLevel: 1,
       });

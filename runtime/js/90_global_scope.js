@@ -100,6 +100,11 @@
     FetchEvent: internals.FetchEvent,
     Headers: internals.Headers,
     Performance: internals.Performance,
+    PerformanceEntry: internals.PerformanceEntry,
+    PerformanceMark: internals.PerformanceMark,
+    PerformanceMeasure: internals.PerformanceMeasure,
+    PerformanceObserver: internals.PerformanceObserver,
+    PerformanceObserverEntryList: internals.PerformanceObserverEntryList,
     PromiseRejectionEvent: internals.PromiseRejectionEvent,
     ReadableStream: internals.ReadableStream,
     ReadableStreamDefaultController: internals.ReadableStreamDefaultController,
@@ -159,7 +164,6 @@
     location: () => internals.getLocation(),
     navigator: () => internals.navigator,
     crypto: () => internals.crypto,
-    performance: () => internals.performance,
     // https://html.spec.whatwg.org/multipage/webappapis.html#dom-issecurecontext: a worker's
     // code comes from its operator, not the network.
     isSecureContext: () => true,
@@ -195,6 +199,30 @@
       configurable: true,
     });
   }
+
+  // [Replaceable] readonly attribute Performance performance, from the WindowOrWorkerGlobalScope
+  // mixin. WorkerGlobalScope is not itself a [Global] interface, so its members belong on its
+  // prototype object. https://w3c.github.io/hr-time/#the-performance-attribute
+  // TODO(conform): the other members of WorkerGlobalScope and the mixin (location, navigator,
+  // crypto, fetch, setTimeout, ...) are still own properties of the global object.
+  const performanceAccessors = P.ObjectGetOwnPropertyDescriptor({
+    get performance() {
+      if (this !== undefined && this !== null && this !== globalObject) illegalInvocation();
+      return internals.performance;
+    },
+    // https://webidl.spec.whatwg.org/#Replaceable
+    set performance(value) {
+      if (this !== undefined && this !== null && this !== globalObject) illegalInvocation();
+      P.ObjectDefineProperty(globalObject, "performance", {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    },
+  }, "performance");
+  performanceAccessors.enumerable = true;
+  P.ObjectDefineProperty(WorkerGlobalScope.prototype, "performance", performanceAccessors);
 
   // The global object is a ServiceWorkerGlobalScope: addEventListener() and friends come
   // from EventTarget.prototype, which keeps the global's listeners internally.

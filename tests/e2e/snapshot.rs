@@ -278,3 +278,43 @@ async fn a_restored_worker_uses_its_own_location() {
         .unwrap();
     assert_eq!(body, "http://serve.example/app/ http://serve.example/app/x");
 }
+
+#[tokio::test]
+async fn performance_now_stays_monotonic_across_a_restore() {
+    let dir = temp_dir("performance");
+    let snap = dir.join("performance.snap");
+    let output = build(&fixture("snapshot/performance.js"), &snap);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+
+    let first = Server::start_snapshot(&snap, &[]);
+    let a = get_json(&first, "/").await;
+    drop(first);
+    let second = Server::start_snapshot(&snap, &[]);
+    let b = get_json(&second, "/").await;
+
+    for body in [&a, &b] {
+        // The clock continues from the build instead of starting again at 0.
+        let (built, now) = (
+            body["built"].as_f64().unwrap(),
+            body["now"].as_f64().unwrap(),
+        );
+        assert!(now > built, "{body}");
+        assert!(body["sinceBuild"].as_f64().unwrap() >= 0.0, "{body}");
+        assert_eq!(
+            body["marks"],
+            serde_json::json!([["built", { "phase": "build" }]])
+        );
+        // timeOrigin + now() still tracks the wall clock.
+        let estimate = body["timeOrigin"].as_f64().unwrap() + now;
+        let wall = body["wall"].as_f64().unwrap();
+        assert!((estimate - wall).abs() < 50.0, "{estimate} vs {wall}");
+        // ... because the origin moved back by the time the worker had run before the freeze
+        // (a clock restarting at 0 would need a request served 500 ms after the restore).
+        let origin = body["timeOrigin"].as_f64().unwrap();
+        assert!(origin + built <= wall + 1.0, "{origin} + {built} vs {wall}");
+    }
+    assert_ne!(
+        a["timeOrigin"], b["timeOrigin"],
+        "each restore has its own origin"
+    );
+}
