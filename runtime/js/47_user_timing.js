@@ -13,133 +13,9 @@
 
   // ===== detail: structured clone =====
 
-  // TODO(conform): a stand-in for StructuredSerialize + StructuredDeserialize until the
-  // runtime has structuredClone() over V8's serializer (another branch); `detail` then goes
-  // through internals.structuredClone. It copies primitives, plain objects, arrays, Date,
-  // RegExp, Map, Set, boxed primitives, Error, ArrayBuffer and views, keeping shared and
-  // cyclic references; it throws DataCloneError for symbols, functions, WeakMap, WeakSet and
-  // Promise. Unlike the real algorithm it copies other objects with private state (platform
-  // objects) as plain objects, and ignores resizable buffers and SharedArrayBuffer semantics.
-  const toStringTag = (value) => P.StringPrototypeSlice(P.ObjectPrototypeToString(value), 8, -1);
-  const uncurry = P.uncurryThis;
-  // Constructors captured now: scripts may replace the globals later.
-  const { Array: ArrayCtor, Date: DateCtor, RegExp: RegExpCtor } = P.globalThis;
-  const typedArrays = {};
-  for (const name of ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array",
-    "Uint16Array", "Int32Array", "Uint32Array", "Float16Array", "Float32Array", "Float64Array",
-    "BigInt64Array", "BigUint64Array"]) {
-    if (P.globalThis[name] !== undefined) typedArrays[name] = P.globalThis[name];
-  }
-  const DateGetTime = uncurry(Date.prototype.getTime);
-  const RegExpSource = uncurry(P.ObjectGetOwnPropertyDescriptor(RegExp.prototype, "source").get);
-  const RegExpFlags = uncurry(P.ObjectGetOwnPropertyDescriptor(RegExp.prototype, "flags").get);
-  const MapForEach = uncurry(Map.prototype.forEach);
-  const SetForEach = uncurry(Set.prototype.forEach);
-  const MapSize = uncurry(P.ObjectGetOwnPropertyDescriptor(Map.prototype, "size").get);
-  const SetSize = uncurry(P.ObjectGetOwnPropertyDescriptor(Set.prototype, "size").get);
-  // Object(primitive) makes the box of a primitive.
-  const ObjectBox = Object;
-  const boxValueOf = [
-    uncurry(Boolean.prototype.valueOf),
-    uncurry(Number.prototype.valueOf),
-    uncurry(String.prototype.valueOf),
-    uncurry(BigInt.prototype.valueOf),
-  ];
-  const errorTypes = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError,
-    URIError };
-
-  const succeeds = (fn, value) => {
-    try {
-      fn(value);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
-  function dataCloneError(value, prefix) {
-    let what;
-    if (typeof value === "symbol") {
-      what = P.SymbolPrototypeToString(value);
-    } else if (typeof value === "function") {
-      what = `function ${value.name || "(anonymous)"}`;
-    } else {
-      what = `#<${toStringTag(value)}>`;
-    }
-    return new internals.DOMException(`${prefix}: ${what} could not be cloned.`,
-      "DataCloneError");
-  }
-
-  function cloneFallback(value, prefix, memory = new P.Map()) {
-    if (typeof value === "symbol" || typeof value === "function") {
-      throw dataCloneError(value, prefix);
-    }
-    if (typeof value !== "object" || value === null) return value;
-    if (P.MapPrototypeHas(memory, value)) return P.MapPrototypeGet(memory, value);
-    const remember = (copy) => {
-      P.MapPrototypeSet(memory, value, copy);
-      return copy;
-    };
-
-    for (const valueOf of boxValueOf) {
-      if (succeeds(valueOf, value)) return remember(ObjectBox(valueOf(value)));
-    }
-    if (succeeds(DateGetTime, value)) return remember(new DateCtor(DateGetTime(value)));
-    if (succeeds(RegExpSource, value)) {
-      return remember(new RegExpCtor(RegExpSource(value), RegExpFlags(value)));
-    }
-    if (internals.infra.isArrayBuffer(value)) {
-      return remember(P.ArrayBufferPrototypeSlice(value, 0));
-    }
-    if (P.ArrayBufferIsView(value)) {
-      const buffer = cloneFallback(internals.infra.isDataView(value)
-        ? P.DataViewPrototypeGetBuffer(value)
-        : P.TypedArrayPrototypeGetBuffer(value), prefix, memory);
-      if (internals.infra.isDataView(value)) {
-        return remember(new P.DataView(buffer, P.DataViewPrototypeGetByteOffset(value),
-          P.DataViewPrototypeGetByteLength(value)));
-      }
-      const Type = typedArrays[internals.infra.typedArrayName(value)];
-      return remember(new Type(buffer, P.TypedArrayPrototypeGetByteOffset(value),
-        P.TypedArrayPrototypeGetLength(value)));
-    }
-    if (succeeds(MapSize, value)) {
-      const copy = remember(new P.Map());
-      MapForEach(value, (v, k) => {
-        P.MapPrototypeSet(copy, cloneFallback(k, prefix, memory),
-          cloneFallback(v, prefix, memory));
-      });
-      return copy;
-    }
-    if (succeeds(SetSize, value)) {
-      const copy = remember(new P.Set());
-      SetForEach(value, (v) => P.SetPrototypeAdd(copy, cloneFallback(v, prefix, memory)));
-      return copy;
-    }
-    const tag = toStringTag(value);
-    if (tag === "WeakMap" || tag === "WeakSet" || tag === "Promise") {
-      throw dataCloneError(value, prefix);
-    }
-    if (tag === "Error") {
-      const name = value.name;
-      const Type = P.ObjectPrototypeHasOwnProperty(errorTypes, name) ? errorTypes[name] : Error;
-      const copy = remember(new Type(P.String(value.message)));
-      P.ObjectDefineProperty(copy, "stack", {
-        value: value.stack === undefined ? undefined : P.String(value.stack),
-        writable: true,
-        enumerable: false,
-        configurable: true,
-      });
-      return copy;
-    }
-
-    const copy = remember(P.ArrayIsArray(value) ? new ArrayCtor(value.length) : {});
-    for (const key of P.ObjectKeys(value)) copy[key] = cloneFallback(value[key], prefix, memory);
-    return copy;
-  }
-
-  const cloneDetail = (value, prefix) =>
-    (internals.structuredClone ?? cloneFallback)(value, prefix);
+  // `detail` is StructuredSerialize + StructuredDeserialize: structuredClone() without a
+  // transfer list, so its DataCloneErrors are the mark's.
+  const cloneDetail = (value) => internals.structuredClone(value);
 
   // ===== PerformanceMark, PerformanceMeasure =====
 
@@ -181,7 +57,7 @@
       // 7-8. An absent detail is null too.
       const detail = options.detail === undefined || options.detail === null
         ? null
-        : cloneDetail(options.detail, prefix);
+        : cloneDetail(options.detail);
       // 2-4, 6.
       super(kCreate, markName, "mark", startTime, 0);
       this.#detail = detail;
@@ -359,7 +235,7 @@
       }
 
       // 9.
-      const detail = has("detail") ? cloneDetail(options.detail, prefix) : null;
+      const detail = has("detail") ? cloneDetail(options.detail) : null;
       // 4-8.
       const entry = new PerformanceMeasure(kCreate, measureName, startTime, endTime - startTime,
         detail);

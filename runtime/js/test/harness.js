@@ -40,6 +40,17 @@ function loadRuntime(overrides = {}) {
     6: "hostname", 7: "port", 8: "pathname", 9: "search", 10: "hash" };
 
   const ops = {
+    // V8's serializer as node exposes it stands in for the runtime's (which also handles
+    // platform objects and transfers); the copy belongs to node's realm, not the context's.
+    op_structured_clone(value, buffers, brand, writeHost, readHosts, dataCloneError) {
+      let bytes;
+      try {
+        bytes = require("node:v8").serialize(value);
+      } catch (error) {
+        throw dataCloneError(error.message);
+      }
+      return require("node:v8").deserialize(bytes);
+    },
     op_location: () => null,
     op_random_seed: () => new U8(require("node:crypto").randomBytes(16)),
     op_random_fill(view) {
