@@ -1,9 +1,11 @@
 //! Ops behind `console` and the runtime's own log lines from JS.
 //!
-//! Formatting happens in JS (`10_console.js`); Rust only writes the finished text, to stdout
-//! for debug/log/info and to stderr for warn/error, as browsers' consoles separate them.
+//! Formatting happens in JS (`05_inspect.js`, `10_console.js`); Rust only writes the finished
+//! text, to stdout for debug/log/info and to stderr for warn/error, as browsers' consoles
+//! separate them, and answers what JS cannot see without side effects: whether a value is a
+//! Proxy (and its target, without running traps) and the state of a promise.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use crate::bindings::{OpError, OpResult};
 use crate::op;
@@ -20,6 +22,48 @@ op! {
         // every handler that logs.
         drop(result);
         Ok(())
+    }
+}
+
+op! {
+    /// Whether the stream of a console `level` (as in `op_console_print`) is a terminal: colours
+    /// for `%c` and `console.clear()` only make sense there. Asked on each use, never cached,
+    /// as a snapshot or a clone may run with other streams.
+    fn op_console_is_terminal(scope, level: u32) -> OpResult<bool> {
+        Ok(if level >= 2 {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        })
+    }
+}
+
+op! {
+    /// What the formatter cannot learn from JS without running user code: `["proxy", target]`
+    /// for a Proxy (`target` is `null` once revoked), `["promise", state, result]` for a promise
+    /// (`state` is "pending", "fulfilled" or "rejected"; `result` is `undefined` while pending),
+    /// `undefined` for anything else.
+    fn op_console_value_details(scope, value: v8::Local<'s, v8::Value>)
+        -> OpResult<v8::Local<'s, v8::Value>>
+    {
+        let details: Vec<v8::Local<v8::Value>> = if let Ok(proxy) =
+            v8::Local::<v8::Proxy>::try_from(value)
+        {
+            let kind = v8::String::new(scope, "proxy").expect("short string");
+            vec![kind.into(), proxy.get_target(scope)]
+        } else if let Ok(promise) = v8::Local::<v8::Promise>::try_from(value) {
+            let (state, result) = match promise.state() {
+                v8::PromiseState::Pending => ("pending", v8::undefined(scope).into()),
+                v8::PromiseState::Fulfilled => ("fulfilled", promise.result(scope)),
+                v8::PromiseState::Rejected => ("rejected", promise.result(scope)),
+            };
+            let kind = v8::String::new(scope, "promise").expect("short string");
+            let state = v8::String::new(scope, state).expect("short string");
+            vec![kind.into(), state.into(), result]
+        } else {
+            return Ok(v8::undefined(scope).into());
+        };
+        Ok(v8::Array::new_with_elements(scope, &details).into())
     }
 }
 

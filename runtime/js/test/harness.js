@@ -37,8 +37,25 @@ function loadRuntime(overrides = {}) {
   const urlSetters = { 0: "href", 2: "protocol", 3: "username", 4: "password", 5: "host",
     6: "hostname", 7: "port", 8: "pathname", 9: "search", 10: "hash" };
 
+  // What op_console_value_details would learn from V8: node cannot read a proxy's target or a
+  // promise's result, so tests register them (`makeProxy`, `promiseDetails`).
+  const proxyTargets = new WeakMap();
+  const promiseDetails = new WeakMap();
+  const { isProxy, isPromise } = require("node:util").types;
+
   const ops = {
     op_location: () => null,
+    op_console_is_terminal: () => false,
+    op_console_value_details(value) {
+      if (isProxy(value)) {
+        if (!proxyTargets.has(value)) throw new Error("a test must create proxies by makeProxy");
+        return ["proxy", proxyTargets.get(value)];
+      }
+      if (isPromise(value)) {
+        return ["promise", ...(promiseDetails.get(value) ?? ["pending", undefined])];
+      }
+      return undefined;
+    },
     op_random_seed: () => new U8(require("node:crypto").randomBytes(16)),
     op_random_fill(view) {
       require("node:crypto").randomFillSync(view);
@@ -173,6 +190,20 @@ function loadRuntime(overrides = {}) {
     },
     run: inContext,
     U8,
+    // A Proxy of the runtime's context that inspect() can see through.
+    makeProxy(target, handler) {
+      const proxy = new (inContext("Proxy"))(target, handler);
+      proxyTargets.set(proxy, target);
+      return proxy;
+    },
+    makeRevokedProxy() {
+      const { proxy, revoke } = inContext("Proxy").revocable({}, {});
+      revoke();
+      proxyTargets.set(proxy, null);
+      return proxy;
+    },
+    // Marks `promise` as settled for inspect(): ["fulfilled", value] or ["rejected", reason].
+    promiseDetails,
   };
 }
 
