@@ -516,6 +516,12 @@
         if (keys.length === 0) return base;
       } else if (isError(value)) {
         base = formatErrorStack(ctx, value);
+        // A `name` or `message` set after construction already shows in the stack.
+        keys = P.ArrayPrototypeFilter(keys, (key) => {
+          if (key !== "name" && key !== "message") return true;
+          const desc = P.ObjectGetOwnPropertyDescriptor(value, key);
+          return typeof desc.value !== "string" || !P.StringPrototypeIncludes(base, desc.value);
+        });
         // `cause` and AggregateError's `errors` are own but not enumerable.
         const cause = hiddenOwnValue(value, "cause");
         if (cause.found) P.ArrayPrototypePush(extra, ["[cause]", cause.value]);

@@ -10,7 +10,10 @@ use aworker_tests::{fixture, run_aworker, Server};
 /// Placeholders for what differs between machines and runs.
 fn filters() -> Vec<(&'static str, &'static str)> {
     vec![
-        (r"file://[^\s)]*/tests/fixtures/console/", "file:///fixtures/"),
+        (
+            r"file://[^\s)]*/tests/fixtures/console/",
+            "file:///fixtures/",
+        ),
         (r"\b\d+(\.\d+)?ms\b", "[ms]"),
         // A log line's timestamp (microseconds), not a Date printed at the start of a line.
         (r"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6,}Z", "[time]"),
@@ -75,7 +78,11 @@ async fn a_rejected_respond_with_is_logged_once_with_the_error() {
         .unwrap();
     let response = client.get(server.url("/orders")).send().await.unwrap();
     assert_eq!(response.status(), 500);
-    assert!(server.wait_for_stderr("GET /orders 500"), "{}", server.stderr());
+    assert!(
+        server.wait_for_stderr("GET /orders 500"),
+        "{}",
+        server.stderr()
+    );
     insta::with_settings!({ filters => filters(), prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("fetch_handler_throws.stderr", server.stderr());
     });

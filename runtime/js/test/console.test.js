@@ -163,6 +163,13 @@ test("errors: stack, cause, errors, own properties, built-in frames left out", (
   ].join("\n"));
   assert.equal(logged("{ const e = new RangeError('r'); e.stack = undefined; console.log(e); }"),
     "RangeError: r");
+  // A name set in a subclass's constructor shows in the stack, so not again as a property.
+  assert.equal(logged(`{
+    class MyError extends Error { constructor(m) { super(m); this.name = 'MyError'; } }
+    const e = new MyError('m');
+    e.stack = 'MyError: m\\n    at x (file:///a.js:1:1)';
+    console.log(e);
+  }`), "MyError: m\n    at x (file:///a.js:1:1)");
 });
 
 test("platform objects show their attributes", () => {
