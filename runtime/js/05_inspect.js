@@ -6,7 +6,7 @@
 // promise's state comes from an op (`op_console_value_details`).
 ((ops, internals) => {
   const P = internals.primordials;
-  const { isArrayBuffer, isDataView, isInterfacePrototype, typedArrayName } = internals.infra;
+  const { isInterfacePrototype, typedArrayName } = internals.infra;
 
   // Entries of an object fit on one line when their widths (plus separators and a little
   // slack) fit in this many columns.
@@ -21,9 +21,6 @@
   const SetPrototypeGetSize = uncurryThis(
     P.ObjectGetOwnPropertyDescriptor(Set.prototype, "size").get);
   const MapPrototypeEntries = uncurryThis(Map.prototype.entries);
-  const RegExpPrototypeGetSource = uncurryThis(
-    P.ObjectGetOwnPropertyDescriptor(RegExp.prototype, "source").get);
-  const WeakMapPrototypeHas = uncurryThis(WeakMap.prototype.has);
   const ErrorPrototypeToString = uncurryThis(Error.prototype.toString);
   const StringPrototypePadStart = uncurryThis(String.prototype.padStart);
   const StringPrototypePadEnd = uncurryThis(String.prototype.padEnd);
@@ -60,15 +57,6 @@
       if (fn !== undefined) return fn;
     }
     return undefined;
-  }
-
-  function succeeds(fn, value) {
-    try {
-      fn(value);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   // ===== primitives =====
@@ -349,11 +337,7 @@
     return P.ArrayPrototypeJoin(lines, indentation);
   }
 
-  // Errors of any realm: those carry [[ErrorData]], which Object.prototype.toString reports.
-  function isError(value) {
-    return P.ObjectPrototypeIsPrototypeOf(P.Error.prototype, value) ||
-      P.ObjectPrototypeToString(value) === "[object Error]";
-  }
+  const boxedKinds = { number: true, string: true, boolean: true, bigint: true, symbol: true };
 
   function boxedPrimitive(value) {
     for (const { 0: type, 1: valueOf } of boxedValueOf) {
@@ -438,7 +422,10 @@
     return formatRaw(ctx, value, recurseTimes, details);
   }
 
+  // `details` is what op_console_value_details said of `value`: a kind, or for a promise
+  // ["promise", state, result].
   function formatRaw(ctx, value, recurseTimes, details) {
+    const kind = typeof details === "string" ? details : details?.[0];
     const constructor = getConstructorName(value);
     const tag = getTag(value, constructor);
     let keys;
@@ -471,20 +458,20 @@
       depthName = "Array";
       arrayLike = true;
       formatter = formatArray;
-    } else if (succeeds(SetPrototypeGetSize, value)) {
+    } else if (kind === "set") {
       keys = getKeys(value, false);
       const prefix = getPrefix(constructor, tag, "Set", `(${SetPrototypeGetSize(value)})`);
       braces = [`${prefix}{`, "}"];
       if (SetPrototypeGetSize(value) === 0 && keys.length === 0) return `${braces[0]}}`;
       arrayLike = true;
       formatter = formatSet;
-    } else if (succeeds(MapPrototypeGetSize, value)) {
+    } else if (kind === "map") {
       keys = getKeys(value, false);
       const prefix = getPrefix(constructor, tag, "Map", `(${MapPrototypeGetSize(value)})`);
       braces = [`${prefix}{`, "}"];
       if (MapPrototypeGetSize(value) === 0 && keys.length === 0) return `${braces[0]}}`;
       formatter = formatMap;
-    } else if (typedArrayName(value) !== undefined) {
+    } else if (kind === "typedarray") {
       keys = getKeys(value, true);
       const name = typedArrayName(value);
       const length = P.TypedArrayPrototypeGetLength(value);
@@ -494,7 +481,7 @@
       if (length === 0 && keys.length === 0) return `${braces[0]}]`;
       arrayLike = true;
       formatter = formatTypedArray;
-    } else if (P.ObjectPrototypeToString(value) === "[object Arguments]") {
+    } else if (kind === "arguments") {
       keys = getKeys(value, true);
       braces = ["[Arguments] [", "]"];
       if (value.length === 0 && keys.length === 0) return "[Arguments] []";
@@ -503,18 +490,18 @@
     } else {
       keys = getKeys(value, false);
       braces = ["{", "}"];
-      const boxed = boxedPrimitive(value);
+      const boxed = boxedKinds[kind] ? boxedPrimitive(value) : undefined;
       if (typeof value === "function") {
         base = formatFunctionBase(value, constructor);
         if (keys.length === 0) return base;
-      } else if (succeeds(RegExpPrototypeGetSource, value) && value !== RegExp.prototype) {
+      } else if (kind === "regexp") {
         base = P.RegExpPrototypeToString(value);
         if (keys.length === 0) return base;
-      } else if (succeeds(P.DatePrototypeGetTime, value)) {
+      } else if (kind === "date") {
         const time = P.DatePrototypeGetTime(value);
         base = P.NumberIsNaN(time) ? "Invalid Date" : P.DatePrototypeToISOString(value);
         if (keys.length === 0) return base;
-      } else if (isError(value)) {
+      } else if (kind === "error" || P.ObjectPrototypeIsPrototypeOf(P.Error.prototype, value)) {
         base = formatErrorStack(ctx, value);
         // A `name` or `message` set after construction already shows in the stack.
         keys = P.ArrayPrototypeFilter(keys, (key) => {
@@ -534,27 +521,27 @@
         keys = getKeys(value, true);
         base = boxed;
         if (keys.length === 0) return base;
-      } else if (isArrayBuffer(value)) {
+      } else if (kind === "arraybuffer") {
         braces[0] = `${getPrefix(constructor, tag, "ArrayBuffer")}{`;
         formatter = formatArrayBuffer;
-      } else if (isDataView(value)) {
+      } else if (kind === "dataview") {
         braces[0] = `${getPrefix(constructor, tag, "DataView")}{`;
         formatter = (c, v, r) => [
           `byteLength: ${P.DataViewPrototypeGetByteLength(v)}`,
           `byteOffset: ${P.DataViewPrototypeGetByteOffset(v)}`,
           `buffer: ${formatNested(c, P.DataViewPrototypeGetBuffer(v), r)}`,
         ];
-      } else if (details !== undefined && details[0] === "promise") {
+      } else if (kind === "promise") {
         braces[0] = `${getPrefix(constructor, tag, "Promise")}{`;
         formatter = (c, v, r) => {
           if (details[1] === "pending") return ["<pending>"];
           const result = formatNested(c, details[2], r);
           return [details[1] === "rejected" ? `<rejected> ${result}` : result];
         };
-      } else if (succeeds((v) => WeakMapPrototypeHas(v, value), value)) {
+      } else if (kind === "weakmap") {
         braces[0] = `${getPrefix(constructor, tag, "WeakMap")}{`;
         formatter = () => ["<items unknown>"];
-      } else if (succeeds((v) => P.WeakSetPrototypeHas(v, value), value)) {
+      } else if (kind === "weakset") {
         braces[0] = `${getPrefix(constructor, tag, "WeakSet")}{`;
         formatter = () => ["<items unknown>"];
       } else {

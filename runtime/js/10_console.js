@@ -130,7 +130,11 @@
         if (typeof current === "bigint") return `${current}n`;
         if (typeof current === "symbol") return P.SymbolPrototypeToString(current);
         if ((typeof current === "object" && current !== null) || typeof current === "function") {
-          return hasOwnToString(current) ? P.String(current) : inspect(current, { depth: 0 });
+          // Looking up a Proxy's toString would run its traps.
+          const isProxy = ops.op_console_value_details(current)?.[0] === "proxy";
+          return !isProxy && hasOwnToString(current)
+            ? P.String(current)
+            : inspect(current, { depth: 0 });
         }
         return inspectPrimitive(current);
       case "d":
@@ -235,8 +239,15 @@
       "Argument 1");
   }
 
+  // Timers count in wall-clock milliseconds since the epoch rather than since the time origin:
+  // a timer started before a snapshot (or a fork) then still measures from its start in the
+  // restored process, whose time origin is new.
+  function timerNow() {
+    return ops.op_time_origin() + ops.op_now();
+  }
+
   function elapsed(start) {
-    return `${NumberPrototypeToFixed(ops.op_now() - start, 3)}ms`;
+    return `${NumberPrototypeToFixed(timerNow() - start, 3)}ms`;
   }
 
   // The caller's stack without the first line ("Error") and without built-in frames.
@@ -487,7 +498,7 @@
         return;
       }
       // 2.
-      P.MapPrototypeSet(timerTable, label, ops.op_now());
+      P.MapPrototypeSet(timerTable, label, timerNow());
     },
     // https://console.spec.whatwg.org/#timelog
     timeLog(label = undefined, ...data) {

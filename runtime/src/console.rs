@@ -38,11 +38,38 @@ op! {
     }
 }
 
+/// The kinds of object `op_console_value_details` names, by V8's internal-slot checks.
+const KINDS: &[(fn(&v8::Value) -> bool, &str)] = &[
+    (v8::Value::is_map, "map"),
+    (v8::Value::is_set, "set"),
+    (v8::Value::is_weak_map, "weakmap"),
+    (v8::Value::is_weak_set, "weakset"),
+    (v8::Value::is_date, "date"),
+    (v8::Value::is_reg_exp, "regexp"),
+    (v8::Value::is_native_error, "error"),
+    (v8::Value::is_typed_array, "typedarray"),
+    (v8::Value::is_array_buffer, "arraybuffer"),
+    (v8::Value::is_shared_array_buffer, "sharedarraybuffer"),
+    (v8::Value::is_data_view, "dataview"),
+    (v8::Value::is_number_object, "number"),
+    (v8::Value::is_string_object, "string"),
+    (v8::Value::is_boolean_object, "boolean"),
+    (v8::Value::is_big_int_object, "bigint"),
+    (v8::Value::is_symbol_object, "symbol"),
+    (v8::Value::is_arguments_object, "arguments"),
+    (v8::Value::is_module_namespace_object, "module"),
+    (v8::Value::is_generator_object, "generator"),
+    (v8::Value::is_map_iterator, "mapiterator"),
+    (v8::Value::is_set_iterator, "setiterator"),
+];
+
 op! {
-    /// What the formatter cannot learn from JS without running user code: `["proxy", target]`
-    /// for a Proxy (`target` is `null` once revoked), `["promise", state, result]` for a promise
-    /// (`state` is "pending", "fulfilled" or "rejected"; `result` is `undefined` while pending),
-    /// `undefined` for anything else.
+    /// What the formatter cannot learn from JS without running user code or throwing (brand
+    /// checks by exception cost a stack trace each): `["proxy", target]` for a Proxy (`target`
+    /// is `null` once revoked), `["promise", state, result]` for a promise (`state` is
+    /// "pending", "fulfilled" or "rejected"; `result` is `undefined` while pending), the kind
+    /// of an object with internal slots as a string ("map", "date", "error", ..., see
+    /// `KINDS`), and `undefined` for anything else.
     fn op_console_value_details(scope, value: v8::Local<'s, v8::Value>)
         -> OpResult<v8::Local<'s, v8::Value>>
     {
@@ -61,7 +88,11 @@ op! {
             let state = v8::String::new(scope, state).expect("short string");
             vec![kind.into(), state.into(), result]
         } else {
-            return Ok(v8::undefined(scope).into());
+            let kind = KINDS.iter().find(|(is, _)| is(&value)).map(|(_, kind)| *kind);
+            return Ok(match kind {
+                Some(kind) => v8::String::new(scope, kind).expect("short string").into(),
+                None => v8::undefined(scope).into(),
+            });
         };
         Ok(v8::Array::new_with_elements(scope, &details).into())
     }

@@ -118,6 +118,7 @@ test("proxies are shown through their target without running traps", () => {
   const traps = rt.run("new Proxy({}, { get() { throw new Error('trap ran'); } })");
   rt.context.proxy = rt.makeProxy(target, traps);
   assert.equal(logged("console.log(proxy, [proxy])"), "{ a: 1, b: [ 1 ] } [ { a: 1, b: [ 1 ] } ]");
+  assert.equal(logged("console.log('%s', proxy)"), "{ a: 1, b: [Array] }");
   rt.context.fn = rt.makeProxy(rt.run("(function named() {})"), traps);
   assert.equal(logged("console.log(fn)"), "[Function: named]");
   rt.context.revoked = rt.makeRevokedProxy();

@@ -41,20 +41,32 @@ function loadRuntime(overrides = {}) {
   // promise's result, so tests register them (`makeProxy`, `promiseDetails`).
   const proxyTargets = new WeakMap();
   const promiseDetails = new WeakMap();
-  const { isProxy, isPromise } = require("node:util").types;
+  const types = require("node:util").types;
+  const kinds = [
+    ["map", types.isMap], ["set", types.isSet], ["weakmap", types.isWeakMap],
+    ["weakset", types.isWeakSet], ["date", types.isDate], ["regexp", types.isRegExp],
+    ["error", types.isNativeError], ["typedarray", types.isTypedArray],
+    ["arraybuffer", types.isArrayBuffer], ["sharedarraybuffer", types.isSharedArrayBuffer],
+    ["dataview", types.isDataView], ["number", types.isNumberObject],
+    ["string", types.isStringObject], ["boolean", types.isBooleanObject],
+    ["bigint", types.isBigIntObject], ["symbol", types.isSymbolObject],
+    ["arguments", types.isArgumentsObject], ["module", types.isModuleNamespaceObject],
+    ["generator", types.isGeneratorObject], ["mapiterator", types.isMapIterator],
+    ["setiterator", types.isSetIterator],
+  ];
 
   const ops = {
     op_location: () => null,
     op_console_is_terminal: () => false,
     op_console_value_details(value) {
-      if (isProxy(value)) {
+      if (types.isProxy(value)) {
         if (!proxyTargets.has(value)) throw new Error("a test must create proxies by makeProxy");
         return ["proxy", proxyTargets.get(value)];
       }
-      if (isPromise(value)) {
+      if (types.isPromise(value)) {
         return ["promise", ...(promiseDetails.get(value) ?? ["pending", undefined])];
       }
-      return undefined;
+      return kinds.find(([, is]) => is(value))?.[0];
     },
     op_random_seed: () => new U8(require("node:crypto").randomBytes(16)),
     op_random_fill(view) {
