@@ -262,6 +262,19 @@
     return output;
   }
 
+  // The entries an iterator has left (from the op), as values or as [key, value] pairs.
+  function formatIteratorEntries(ctx, entries, pairs, recurseTimes) {
+    const output = [];
+    const step = pairs ? 2 : 1;
+    const count = entries.length / step;
+    for (let i = 0; i < entries.length && output.length < MAX_ARRAY_ITEMS; i += step) {
+      const entry = pairs ? [entries[i], entries[i + 1]] : entries[i];
+      P.ArrayPrototypePush(output, formatNested(ctx, entry, recurseTimes));
+    }
+    if (count > output.length) P.ArrayPrototypePush(output, moreItems(count - output.length));
+    return output;
+  }
+
   // `[Uint8Contents]: <00 ff ...>, byteLength: N`; a detached buffer has no contents.
   function formatArrayBuffer(ctx, value) {
     const length = P.ArrayBufferPrototypeGetByteLength(value);
@@ -538,6 +551,13 @@
           const result = formatNested(c, details[2], r);
           return [details[1] === "rejected" ? `<rejected> ${result}` : result];
         };
+      } else if (kind === "mapiterator" || kind === "setiterator") {
+        // https://tc39.es/ecma262/#sec-%mapiteratorprototype%-@@tostringtag
+        const pairs = details[2];
+        const name = `${kind === "mapiterator" ? "Map" : "Set"} ${pairs ? "Entries" : "Iterator"}`;
+        braces[0] = `[${name}] {`;
+        arrayLike = true;
+        formatter = (c, v, r) => formatIteratorEntries(c, details[1], pairs, r);
       } else if (kind === "weakmap") {
         braces[0] = `${getPrefix(constructor, tag, "WeakMap")}{`;
         formatter = () => ["<items unknown>"];
@@ -637,6 +657,7 @@
 
   function reduceToSingleString(ctx, value, output, base, braces, arrayLike) {
     const head = base === "" ? braces[0] : `${base} ${braces[0]}`;
+    if (output.length === 0) return `${head}${braces[1]}`;
     let lines = output;
     if (arrayLike && output.length > 6) {
       lines = groupEntries(ctx, P.ArrayIsArray(value) ? value : undefined, output);

@@ -38,8 +38,11 @@ op! {
     }
 }
 
+/// A check of V8's for one kind of object with internal slots.
+type KindCheck = fn(&v8::Value) -> bool;
+
 /// The kinds of object `op_console_value_details` names, by V8's internal-slot checks.
-const KINDS: &[(fn(&v8::Value) -> bool, &str)] = &[
+const KINDS: &[(KindCheck, &str)] = &[
     (v8::Value::is_map, "map"),
     (v8::Value::is_set, "set"),
     (v8::Value::is_weak_map, "weakmap"),
@@ -59,15 +62,15 @@ const KINDS: &[(fn(&v8::Value) -> bool, &str)] = &[
     (v8::Value::is_arguments_object, "arguments"),
     (v8::Value::is_module_namespace_object, "module"),
     (v8::Value::is_generator_object, "generator"),
-    (v8::Value::is_map_iterator, "mapiterator"),
-    (v8::Value::is_set_iterator, "setiterator"),
 ];
 
 op! {
     /// What the formatter cannot learn from JS without running user code or throwing (brand
     /// checks by exception cost a stack trace each): `["proxy", target]` for a Proxy (`target`
     /// is `null` once revoked), `["promise", state, result]` for a promise (`state` is
-    /// "pending", "fulfilled" or "rejected"; `result` is `undefined` while pending), the kind
+    /// "pending", "fulfilled" or "rejected"; `result` is `undefined` while pending),
+    /// `["mapiterator" | "setiterator", entries, pairs]` for the entries a Map or Set iterator
+    /// has left (flat key, value pairs when `pairs`; the iterator does not move), the kind
     /// of an object with internal slots as a string ("map", "date", "error", ..., see
     /// `KINDS`), and `undefined` for anything else.
     fn op_console_value_details(scope, value: v8::Local<'s, v8::Value>)
@@ -87,6 +90,19 @@ op! {
             let kind = v8::String::new(scope, "promise").expect("short string");
             let state = v8::String::new(scope, state).expect("short string");
             vec![kind.into(), state.into(), result]
+        } else if value.is_map_iterator() || value.is_set_iterator() {
+            // The entries left, without advancing the iterator; flat [key, value, ...] pairs
+            // when it yields entries.
+            let object = v8::Local::<v8::Object>::try_from(value)
+                .map_err(|_| OpError::type_error("expected an iterator"))?;
+            let (entries, pairs) = object.preview_entries(scope);
+            let kind = if value.is_map_iterator() { "mapiterator" } else { "setiterator" };
+            let kind = v8::String::new(scope, kind).expect("short string");
+            let entries = match entries {
+                Some(entries) => entries.into(),
+                None => v8::Array::new(scope, 0).into(),
+            };
+            vec![kind.into(), entries, v8::Boolean::new(scope, pairs).into()]
         } else {
             let kind = KINDS.iter().find(|(is, _)| is(&value)).map(|(_, kind)| *kind);
             return Ok(match kind {

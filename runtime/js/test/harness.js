@@ -51,8 +51,7 @@ function loadRuntime(overrides = {}) {
     ["string", types.isStringObject], ["boolean", types.isBooleanObject],
     ["bigint", types.isBigIntObject], ["symbol", types.isSymbolObject],
     ["arguments", types.isArgumentsObject], ["module", types.isModuleNamespaceObject],
-    ["generator", types.isGeneratorObject], ["mapiterator", types.isMapIterator],
-    ["setiterator", types.isSetIterator],
+    ["generator", types.isGeneratorObject],
   ];
 
   const ops = {
@@ -65,6 +64,10 @@ function loadRuntime(overrides = {}) {
       }
       if (types.isPromise(value)) {
         return ["promise", ...(promiseDetails.get(value) ?? ["pending", undefined])];
+      }
+      if (types.isMapIterator(value) || types.isSetIterator(value)) {
+        // Node has no way to preview what an iterator has left; the e2e tests show it.
+        return [types.isMapIterator(value) ? "mapiterator" : "setiterator", [], false];
       }
       return kinds.find(([, is]) => is(value))?.[0];
     },
