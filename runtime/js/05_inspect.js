@@ -26,6 +26,19 @@
   const StringPrototypePadEnd = uncurryThis(String.prototype.padEnd);
   const { sqrt: MathSqrt, round: MathRound } = Math;
   const ArrayPrototypeUnshift = uncurryThis(Array.prototype.unshift);
+  // SharedArrayBuffer is not there while the built-ins are snapshotted, so its getter is
+  // looked up on first use, from the object's own prototype chain.
+  function sharedByteLength(value) {
+    for (let o = P.ObjectGetPrototypeOf(value); o !== null; o = P.ObjectGetPrototypeOf(o)) {
+      const getter = P.ObjectGetOwnPropertyDescriptor(o, "byteLength")?.get;
+      if (getter !== undefined) return P.ReflectApply(getter, value, []);
+    }
+    return 0;
+  }
+
+  function isSharedArrayBuffer(value) {
+    return ops.op_console_value_details(value) === "sharedarraybuffer";
+  }
   const FunctionPrototype = Function.prototype;
   const boxedValueOf = [
     ["Number", uncurryThis(Number.prototype.valueOf)],
@@ -190,7 +203,13 @@
   }
 
   function formatProperty(ctx, value, recurseTimes, key, isArrayIndex = false) {
-    const desc = P.ObjectGetOwnPropertyDescriptor(value, key);
+    let desc;
+    try {
+      desc = P.ObjectGetOwnPropertyDescriptor(value, key);
+    } catch {
+      // A module namespace's binding before its module ran.
+      return `${formatKey(key)}: <uninitialized>`;
+    }
     let str;
     if (desc === undefined) {
       str = formatNested(ctx, value[key], recurseTimes);
@@ -277,7 +296,9 @@
 
   // `[Uint8Contents]: <00 ff ...>, byteLength: N`; a detached buffer has no contents.
   function formatArrayBuffer(ctx, value) {
-    const length = P.ArrayBufferPrototypeGetByteLength(value);
+    const length = isSharedArrayBuffer(value)
+      ? sharedByteLength(value)
+      : P.ArrayBufferPrototypeGetByteLength(value);
     let bytes;
     try {
       bytes = new P.Uint8Array(value, 0, P.MathMin(length, MAX_BUFFER_BYTES));
@@ -537,6 +558,11 @@
       } else if (kind === "arraybuffer") {
         braces[0] = `${getPrefix(constructor, tag, "ArrayBuffer")}{`;
         formatter = formatArrayBuffer;
+      } else if (kind === "sharedarraybuffer") {
+        braces[0] = `${getPrefix(constructor, tag, "SharedArrayBuffer")}{`;
+        formatter = formatArrayBuffer;
+      } else if (kind === "module") {
+        braces[0] = "[Module: null prototype] {";
       } else if (kind === "dataview") {
         braces[0] = `${getPrefix(constructor, tag, "DataView")}{`;
         formatter = (c, v, r) => [

@@ -46,6 +46,8 @@ const cases = [
   ["console.log(new Uint8Array([1, 255]).buffer)",
     "ArrayBuffer { [Uint8Contents]: <01 ff>, byteLength: 2 }"],
   ["console.log(new BigInt64Array([1n]))", "BigInt64Array(1) [ 1n ]"],
+  ["console.log(new SharedArrayBuffer(1))",
+    "SharedArrayBuffer { [Uint8Contents]: <00>, byteLength: 1 }"],
   ["(function () { console.log(arguments); })(1, 'a')", "[Arguments] [ 1, 'a' ]"],
   ["console.log(new Set(['a']), new WeakSet())", "Set(1) { 'a' } WeakSet { <items unknown> }"],
   ["console.log(Object(Symbol('q')), Object(2n))", "[Symbol: Symbol(q)] [BigInt: 2n]"],
