@@ -71,7 +71,8 @@
       let digits = hex[1];
       if (digits.length === 3) digits = digits[0] + digits[0] + digits[1] + digits[1] +
         digits[2] + digits[2];
-      rgb = P.ArrayPrototypeMap([0, 2, 4], (i) => NumberParseInt(P.StringPrototypeSlice(digits, i, i + 2), 16));
+      rgb = P.ArrayPrototypeMap([0, 2, 4],
+        (i) => NumberParseInt(P.StringPrototypeSlice(digits, i, i + 2), 16));
     } else {
       const fn = P.RegExpPrototypeExec(/^rgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)/, value);
       if (fn === null) return "";

@@ -42,7 +42,8 @@ const cases = [
   ["console.log(new Date(0))", "1970-01-01T00:00:00.000Z"],
   ["console.log(/ab+c/gi)", "/ab+c/gi"],
   ["console.log(new Uint8Array([1, 2, 3]))", "Uint8Array(3) [ 1, 2, 3 ]"],
-  ["console.log(new ArrayBuffer(4))", "ArrayBuffer { [Uint8Contents]: <00 00 00 00>, byteLength: 4 }"],
+  ["console.log(new ArrayBuffer(4))",
+    "ArrayBuffer { [Uint8Contents]: <00 00 00 00>, byteLength: 4 }"],
   ["console.log(new Uint8Array([1, 255]).buffer)",
     "ArrayBuffer { [Uint8Contents]: <01 ff>, byteLength: 2 }"],
   ["console.log(new BigInt64Array([1n]))", "BigInt64Array(1) [ 1n ]"],
@@ -177,9 +178,10 @@ test("errors: stack, cause, errors, own properties, built-in frames left out", (
 
 test("platform objects show their attributes", () => {
   assert.equal(logged("console.log(new TextEncoder())"), "TextEncoder { encoding: 'utf-8' }");
-  assert.equal(logged("console.log(new AbortController())"),
-    "AbortController {\n  signal: AbortSignal { aborted: false, reason: undefined, onabort: null }\n}");
-  assert.match(logged("console.log(new Event('x'))"), /^Event \{\n {2}type: 'x',\n {2}target: null,/);
+  assert.equal(logged("console.log(new AbortController())"), "AbortController {\n" +
+    "  signal: AbortSignal { aborted: false, reason: undefined, onabort: null }\n}");
+  assert.match(logged("console.log(new Event('x'))"),
+    /^Event \{\n {2}type: 'x',\n {2}target: null,/);
   assert.match(logged("console.log(new URL('http://h/p'))"),
     /^URL \{\n {2}href: 'http:\/\/h\/p',\n {2}origin: 'http:\/\/h',/);
   assert.equal(logged("console.log(Object.create(TextEncoder.prototype))"), "TextEncoder {}");
