@@ -1,7 +1,9 @@
 //! Golden tests of what the console and the runtime's error reports print: each script of
 //! `tests/fixtures/console/` runs with `aworker run`, and its stdout and stderr are compared
-//! with the insta snapshots in `e2e/snapshots/` (review changes with `cargo insta review`, or
-//! read the `.snap.new` files). Paths, elapsed times and ports are replaced by placeholders.
+//! with the insta snapshots in `e2e/snapshots/`. After a deliberate change, run the tests with
+//! `INSTA_UPDATE=new INSTA_FORCE_PASS=1`, read every `.snap.new` (or `cargo insta review`) and
+//! rename the ones that are right over the `.snap` files. Paths, elapsed times, ports and log
+//! timestamps are replaced by placeholders.
 
 use std::time::Duration;
 
