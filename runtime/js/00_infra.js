@@ -169,8 +169,17 @@
   // Makes a class look like a WebIDL interface: operations and attributes, on the prototype and
   // static ones, are enumerable (class syntax makes them non-enumerable), and the prototype
   // carries Symbol.toStringTag. https://webidl.spec.whatwg.org/#interface-prototype-object
+  // The prototypes of built-in interfaces, so that inspect() can show a platform object by
+  // its attributes (their getters have no side effects).
+  const interfacePrototypes = new P.WeakSet();
+
+  function isInterfacePrototype(value) {
+    return P.WeakSetPrototypeHas(interfacePrototypes, value);
+  }
+
   function configureInterface(Class, name = Class.name) {
     const proto = Class.prototype;
+    P.WeakSetPrototypeAdd(interfacePrototypes, proto);
     for (const key of P.ReflectOwnKeys(proto)) {
       if (key === "constructor") continue;
       const desc = P.ObjectGetOwnPropertyDescriptor(proto, key);
@@ -333,6 +342,7 @@
     illegalConstructor,
     illegalInvocation,
     configureInterface,
+    isInterfacePrototype,
     defineConstants,
     definePairIterator,
     newPromiseCapability,

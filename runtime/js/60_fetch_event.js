@@ -30,9 +30,10 @@
   // Promises passed to waitUntil() that have not settled yet, across all events.
   const pendingLifetimePromises = new P.Set();
 
-  function trackLifetimePromise(promise) {
+  // `logged` is false for respondWith()'s promise, whose rejection the response reports.
+  function trackLifetimePromise(promise, logged = true) {
     const tracked = then(promise, () => {}, (error) => {
-      ops.op_log("error", `a waitUntil() promise rejected: ${describe(error)}`);
+      if (logged) ops.op_log("error", `a waitUntil() promise rejected: ${describe(error)}`);
     });
     P.SetPrototypeAdd(pendingLifetimePromises, tracked);
     then(tracked, () => P.SetPrototypeDelete(pendingLifetimePromises, tracked));
@@ -82,12 +83,12 @@
         // https://w3c.github.io/ServiceWorker/#extendableevent-active
         isActive: (event) => event.#pendingPromises > 0 || eventImpl.isDispatching(event),
         // https://w3c.github.io/ServiceWorker/#extendableevent-add-lifetime-promise
-        addLifetimePromise(event, promise) {
+        addLifetimePromise(event, promise, logged = true) {
           // 1.
           P.ArrayPrototypePush(event.#lifetimePromises, promise);
           // 2.
           event.#pendingPromises++;
-          trackLifetimePromise(promise);
+          trackLifetimePromise(promise, logged);
           // 3.
           const settled = () => {
             P.PromisePrototypeThen(P.PromiseResolve(undefined), () => {
@@ -190,8 +191,8 @@
         throw new DOMException(`${prefix}: The event has already been responded to.`,
           "InvalidStateError");
       }
-      // 4.
-      extendableSlots.addLifetimePromise(this, promise);
+      // 4. Its rejection is reported with the failed response, not again as a lifetime one.
+      extendableSlots.addLifetimePromise(this, promise, false);
       // 5.
       eventImpl.stopImmediate(this);
       // 6-7.

@@ -373,6 +373,8 @@ macro_rules! op_table {
 op_table![
     crate::console::op_console_print,
     crate::console::op_log,
+    crate::console::op_console_is_terminal,
+    crate::console::op_console_value_details,
     crate::timers::op_timer_start,
     crate::timers::op_timer_cancel,
     crate::timers::op_now,

@@ -97,22 +97,38 @@ pub fn uncaught(scope: &mut TryCatchScope<'_, '_, '_, '_>) -> StartupError {
     }
 }
 
-/// Renders a thrown value the way a console shows an uncaught one: the stack of an Error,
-/// else the value and where it was thrown.
+/// The built-ins' `inspect()`, kept in an isolate slot so that exceptions the runtime prints
+/// look like `console.error()` output. Absent while the built-ins are not set up (and removed
+/// before a snapshot is written: V8 serialises no heap with live handles).
+pub struct Inspect(pub v8::Global<v8::Function>);
+
+/// Frames of the runtime's own JS: users cannot act on them, so the stacks shown to them skip
+/// those lines (`inspect()` does the same for errors that JS prints).
+const BUILTIN_FRAME: &str = "aworker:js/";
+
+/// Renders a thrown value the way a console shows an uncaught one: through the built-ins'
+/// `inspect()` (the stack of an Error, its `cause`, other values formatted), with where it was
+/// thrown for values that carry no stack.
 pub fn describe_exception(
     scope: &mut v8::PinScope<'_, '_>,
     exception: v8::Local<v8::Value>,
     message: Option<v8::Local<v8::Message>>,
 ) -> String {
-    if exception.is_native_error() {
-        if let Ok(object) = v8::Local::<v8::Object>::try_from(exception) {
-            let key = v8::String::new(scope, "stack").expect("short string");
-            if let Some(stack) = object.get(scope, key.into()).filter(|s| s.is_string()) {
-                return stack.to_rust_string_lossy(scope);
-            }
-        }
+    let has_stack = exception.is_native_error()
+        && v8::Local::<v8::Object>::try_from(exception)
+            .ok()
+            .and_then(|object| {
+                let key = v8::String::new(scope, "stack").expect("short string");
+                object.get(scope, key.into())
+            })
+            .is_some_and(|stack| stack.is_string());
+    let mut text = match inspect(scope, exception) {
+        Some(text) => text,
+        None => exception.to_rust_string_lossy(scope),
+    };
+    if has_stack {
+        return text;
     }
-    let mut text = exception.to_rust_string_lossy(scope);
     // V8 keeps no `stack` while it can still make a snapshot, but the message may have the
     // frames captured for uncaught exceptions.
     let trace = message
@@ -127,6 +143,9 @@ pub fn describe_exception(
                 .get_script_name(scope)
                 .map(|name| name.to_rust_string_lossy(scope))
                 .unwrap_or_default();
+            if script.starts_with(BUILTIN_FRAME) {
+                continue;
+            }
             text.push_str(&format!(
                 "\n    at {script}:{}:{}",
                 frame.get_line_number(),
@@ -142,7 +161,23 @@ pub fn describe_exception(
             .unwrap_or_default();
         let line = message.get_line_number(scope).unwrap_or(0);
         let column = message.get_start_column() + 1;
-        text.push_str(&format!("\n    at {resource}:{line}:{column}"));
+        if !resource.starts_with(BUILTIN_FRAME) {
+            text.push_str(&format!("\n    at {resource}:{line}:{column}"));
+        }
     }
     text
+}
+
+/// `inspect(value)` of the built-ins, or `None` where JS cannot run (no built-ins yet, a
+/// terminating isolate) or the formatter threw.
+fn inspect(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<v8::Value>) -> Option<String> {
+    if scope.is_execution_terminating() {
+        return None;
+    }
+    let function = scope.get_slot::<Inspect>()?.0.clone();
+    let function = v8::Local::new(scope, function);
+    let undefined = v8::undefined(scope).into();
+    v8::tc_scope!(let scope, scope);
+    let text = function.call(scope, undefined, &[value])?;
+    text.is_string().then(|| text.to_rust_string_lossy(scope))
 }

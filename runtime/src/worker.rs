@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use crate::bindings::{dispatch_callback, external_references, op_names};
 pub use crate::bootstrap::script_origin;
 use crate::bootstrap::{evaluate_builtins, INTERNALS_INDEX};
-use crate::error::{describe_exception, syntax_error, uncaught, StartupError};
+use crate::error::{describe_exception, syntax_error, uncaught, Inspect, StartupError};
 use crate::fetch_event::IncomingRequest;
 use crate::limits::{Guard, LimitHit};
 use crate::modules::{self, SharedModuleMap};
@@ -229,6 +229,8 @@ impl Worker {
                     })?
             };
             let hooks = Hooks::new(scope, internals)?;
+            let inspect = Hooks::lookup(scope, internals, "inspect")?;
+            scope.set_slot(Inspect(inspect));
             (
                 v8::Global::new(scope, context),
                 v8::Global::new(scope, internals),
@@ -274,6 +276,7 @@ impl Worker {
         drop((hooks, internals, context, state, tasks, limits));
         isolate.remove_slot::<SharedModuleMap>();
         isolate.remove_slot::<SharedState>();
+        isolate.remove_slot::<Inspect>();
         isolate.low_memory_notification();
         let blob = isolate
             .create_blob(v8::FunctionCodeHandling::Keep)
@@ -912,20 +915,30 @@ impl Hooks {
         scope: &mut v8::PinScope<'_, '_>,
         internals: v8::Local<v8::Object>,
     ) -> Result<Self, StartupError> {
-        let hook = |name: &str| -> Result<v8::Global<v8::Function>, StartupError> {
-            let key = v8::String::new(scope, name).expect("short string");
-            internals
-                .get(scope, key.into())
-                .and_then(|value| v8::Local::<v8::Function>::try_from(value).ok())
-                .map(|function| v8::Global::new(scope, function))
-                .ok_or_else(|| StartupError::Internal(format!("the built-ins define no {name}()")))
-        };
         Ok(Self {
-            dispatch_fetch: hook("dispatchFetch")?,
-            fire_timer: hook("fireTimer")?,
-            dispatch_unhandled_rejection: hook("dispatchUnhandledRejection")?,
-            set_module_handler: hook("setModuleHandler")?,
+            dispatch_fetch: Self::lookup(scope, internals, "dispatchFetch")?,
+            fire_timer: Self::lookup(scope, internals, "fireTimer")?,
+            dispatch_unhandled_rejection: Self::lookup(
+                scope,
+                internals,
+                "dispatchUnhandledRejection",
+            )?,
+            set_module_handler: Self::lookup(scope, internals, "setModuleHandler")?,
         })
+    }
+
+    /// The function `name` of `internals`.
+    fn lookup(
+        scope: &mut v8::PinScope<'_, '_>,
+        internals: v8::Local<v8::Object>,
+        name: &str,
+    ) -> Result<v8::Global<v8::Function>, StartupError> {
+        let key = v8::String::new(scope, name).expect("short string");
+        internals
+            .get(scope, key.into())
+            .and_then(|value| v8::Local::<v8::Function>::try_from(value).ok())
+            .map(|function| v8::Global::new(scope, function))
+            .ok_or_else(|| StartupError::Internal(format!("the built-ins define no {name}()")))
     }
 }
 

@@ -2,6 +2,7 @@
 //! One test binary for all of them, so V8-free test code links once.
 
 mod cli;
+mod console;
 mod globals;
 mod serve;
 mod snapshot;

@@ -39,6 +39,23 @@ function loadRuntime(overrides = {}) {
   const urlSetters = { 0: "href", 2: "protocol", 3: "username", 4: "password", 5: "host",
     6: "hostname", 7: "port", 8: "pathname", 9: "search", 10: "hash" };
 
+  // What op_console_value_details would learn from V8: node cannot read a proxy's target or a
+  // promise's result, so tests register them (`makeProxy`, `promiseDetails`).
+  const proxyTargets = new WeakMap();
+  const promiseDetails = new WeakMap();
+  const types = require("node:util").types;
+  const kinds = [
+    ["map", types.isMap], ["set", types.isSet], ["weakmap", types.isWeakMap],
+    ["weakset", types.isWeakSet], ["date", types.isDate], ["regexp", types.isRegExp],
+    ["error", types.isNativeError], ["typedarray", types.isTypedArray],
+    ["arraybuffer", types.isArrayBuffer], ["sharedarraybuffer", types.isSharedArrayBuffer],
+    ["dataview", types.isDataView], ["number", types.isNumberObject],
+    ["string", types.isStringObject], ["boolean", types.isBooleanObject],
+    ["bigint", types.isBigIntObject], ["symbol", types.isSymbolObject],
+    ["arguments", types.isArgumentsObject], ["module", types.isModuleNamespaceObject],
+    ["generator", types.isGeneratorObject],
+  ];
+
   const ops = {
     // V8's serializer as node exposes it stands in for the runtime's (which also handles
     // platform objects and transfers); the copy belongs to node's realm, not the context's.
@@ -52,6 +69,21 @@ function loadRuntime(overrides = {}) {
       return require("node:v8").deserialize(bytes);
     },
     op_location: () => null,
+    op_console_is_terminal: () => false,
+    op_console_value_details(value) {
+      if (types.isProxy(value)) {
+        if (!proxyTargets.has(value)) throw new Error("a test must create proxies by makeProxy");
+        return ["proxy", proxyTargets.get(value)];
+      }
+      if (types.isPromise(value)) {
+        return ["promise", ...(promiseDetails.get(value) ?? ["pending", undefined])];
+      }
+      if (types.isMapIterator(value) || types.isSetIterator(value)) {
+        // Node has no way to preview what an iterator has left; the e2e tests show it.
+        return [types.isMapIterator(value) ? "mapiterator" : "setiterator", [], false];
+      }
+      return kinds.find(([, is]) => is(value))?.[0];
+    },
     op_random_seed: () => new U8(require("node:crypto").randomBytes(16)),
     op_random_fill(view) {
       require("node:crypto").randomFillSync(view);
@@ -163,9 +195,20 @@ function loadRuntime(overrides = {}) {
   };
 
   const internals = inContext("({})");
-  // The runtime makes this a V8 private symbol (bootstrap.rs); node has no way to, and an
-  // ordinary symbol only differs in being visible to getOwnPropertySymbols().
-  internals.platformBrand = inContext("Symbol('platform object')");
+  // The runtime makes this a V8 private symbol (bootstrap.rs); node has no way to. An
+  // ordinary symbol whose assignments become non-enumerable own properties (through a setter
+  // on Object.prototype) comes close: only getOwnPropertySymbols() still sees it.
+  internals.platformBrand = inContext(`(() => {
+    const brand = Symbol("platform object");
+    Object.defineProperty(Object.prototype, brand, {
+      get: undefined,
+      set(value) {
+        Object.defineProperty(this, brand, { value, writable: true, configurable: true });
+      },
+      configurable: true,
+    });
+    return brand;
+  })()`);
   for (const name of builtinFiles()) {
     const source = fs.readFileSync(path.join(jsDir, name), "utf8");
     const init = vm.runInContext(source, context, { filename: name });
@@ -189,6 +232,20 @@ function loadRuntime(overrides = {}) {
     },
     run: inContext,
     U8,
+    // A Proxy of the runtime's context that inspect() can see through.
+    makeProxy(target, handler) {
+      const proxy = new (inContext("Proxy"))(target, handler);
+      proxyTargets.set(proxy, target);
+      return proxy;
+    },
+    makeRevokedProxy() {
+      const { proxy, revoke } = inContext("Proxy").revocable({}, {});
+      revoke();
+      proxyTargets.set(proxy, null);
+      return proxy;
+    },
+    // Marks `promise` as settled for inspect(): ["fulfilled", value] or ["rejected", reason].
+    promiseDetails,
   };
 }
 
