@@ -736,7 +736,7 @@
       }
     }
     if (notHandled) {
-      ops.op_console_print(3, `Uncaught ${internals.inspect(error)}`);
+      ops.op_report_uncaught(`Uncaught ${internals.inspect(error)}`);
     }
   }
 

@@ -372,6 +372,7 @@ macro_rules! op_table {
 
 op_table![
     crate::console::op_console_print,
+    crate::console::op_report_uncaught,
     crate::console::op_log,
     crate::console::op_console_is_terminal,
     crate::console::op_console_value_details,

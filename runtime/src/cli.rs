@@ -326,7 +326,18 @@ fn run(args: ScriptArgs) -> Result<(), Failure> {
     block_on(|| async move {
         let mut worker = start_worker(&args, None).await?;
         worker.run_event_loop(RunUntil::Idle).await;
-        Ok(())
+        // The script ran on after each uncaught error, as a worker does; its exit status
+        // still says that something failed, as Deno's and Node's do.
+        match worker.uncaught() {
+            0 => Ok(()),
+            n => Err(Failure {
+                code: 1,
+                message: format!(
+                    "{n} uncaught {} (see above)",
+                    if n == 1 { "error" } else { "errors" }
+                ),
+            }),
+        }
     })
 }
 

@@ -26,6 +26,16 @@ op! {
 }
 
 op! {
+    /// Prints a reported exception that no "error" listener canceled, and counts it:
+    /// `aworker run` exits 1 after one.
+    fn op_report_uncaught(scope, text: String) -> OpResult<()> {
+        crate::state::state(scope).borrow_mut().uncaught += 1;
+        print_error(&text);
+        Ok(())
+    }
+}
+
+op! {
     /// Whether the stream of a console `level` (as in `op_console_print`) is a terminal: colours
     /// for `%c` and `console.clear()` only make sense there. Asked on each use, never cached,
     /// as a snapshot or a clone may run with other streams.

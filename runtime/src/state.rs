@@ -133,6 +133,8 @@ pub struct WorkerState {
     /// `self.location`, when the worker was given one (`--location`).
     pub location: Option<String>,
     pub time_origin: TimeOrigin,
+    /// Exceptions and rejections reported with no listener handling them ("Uncaught ...").
+    pub uncaught: usize,
     pub timers: Timers,
     pub rejections: Vec<PendingRejection>,
     promises: HashMap<u32, v8::Global<v8::PromiseResolver>>,
@@ -155,6 +157,7 @@ impl WorkerState {
             resolve_to_loopback: false,
             location: None,
             time_origin: TimeOrigin::now(),
+            uncaught: 0,
             timers: Timers::default(),
             rejections: Vec::new(),
             promises: HashMap::new(),

@@ -450,6 +450,11 @@ impl Worker {
     }
 
     /// A handle for the server to queue requests on this worker's loop.
+    /// How many exceptions and promise rejections were reported uncaught so far.
+    pub fn uncaught(&self) -> usize {
+        self.state.borrow().uncaught
+    }
+
     pub fn task_sender(&self) -> mpsc::UnboundedSender<Task> {
         self.state.borrow().tasks.clone()
     }
@@ -784,6 +789,7 @@ impl Worker {
                 if prevented != Some(true) {
                     let text = describe_exception(scope, reason, None);
                     crate::console::print_error(&format!("Uncaught (in promise) {text}"));
+                    self.state.borrow_mut().uncaught += 1;
                 }
             }
             scope.perform_microtask_checkpoint();

@@ -99,3 +99,14 @@ fn import_scripts_cannot_read_files_outside_the_script_directory() {
         assert!(!stderr.contains(hostname.trim()), "{stderr}");
     }
 }
+
+#[test]
+fn run_goes_on_after_an_uncaught_error_but_exits_1() {
+    let output = run_aworker(&["run", fixture("uncaught_in_timer.js").to_str().unwrap()]);
+    assert_eq!(text(&output.stdout), "still running\n");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("Uncaught Error: uncaught"), "{stderr}");
+    assert!(!stderr.contains("canceled"), "{stderr}");
+    assert!(stderr.contains("1 uncaught error (see above)"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1));
+}

@@ -63,7 +63,11 @@ fn a_thrown_value_that_is_not_an_error_is_inspected() {
 
 #[test]
 fn unhandled_rejections_and_timer_exceptions_are_printed() {
-    assert_eq!(run_fixture("unhandled"), Some(0));
+    assert_eq!(
+        run_fixture("unhandled"),
+        Some(1),
+        "run exits 1 after uncaught errors"
+    );
 }
 
 #[test]

@@ -114,6 +114,9 @@ function loadRuntime(overrides = {}) {
     op_console_print(level, text) {
       printed.push({ level, text });
     },
+    op_report_uncaught(text) {
+      printed.push({ level: 3, text });
+    },
     op_log(level, message) {
       logs.push({ level, message });
     },
