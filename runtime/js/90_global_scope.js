@@ -56,6 +56,7 @@
     TextDecoder: internals.TextDecoder,
     TextEncoder: internals.TextEncoder,
     URL: internals.URL,
+    URLPattern: internals.URLPattern,
     URLSearchParams: internals.URLSearchParams,
     WorkerGlobalScope,
     WorkerLocation: internals.WorkerLocation,

@@ -22,6 +22,7 @@ pub mod snapshot;
 pub mod state;
 pub mod timers;
 pub mod url;
+pub mod urlpattern;
 pub mod warmfork;
 pub mod worker;
 
