@@ -48,7 +48,8 @@
   }
 
   function getPassword(c) {
-    return c[HOST_START] > c[USERNAME_END] ? slice(c[HREF], c[USERNAME_END] + 1, c[HOST_START]) : "";
+    const end = c[HOST_START];
+    return end > c[USERNAME_END] ? slice(c[HREF], c[USERNAME_END] + 1, end) : "";
   }
 
   function hostStart(c) {

@@ -54,7 +54,9 @@ fn parse(href: &str, base: Option<&str>) -> Option<Url> {
 }
 
 fn has_punycode_label(text: &str) -> bool {
-    text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"xn--"))
+    text.as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"xn--"))
 }
 
 /// Ada 4.0.0 accepts `xn--` labels that are not valid Punycode (`xn--`, `xn--pokxncvks`),
@@ -201,10 +203,19 @@ mod tests {
         let parts = url.components();
         let href = url.href();
         assert_eq!(&href[..parts.protocol_end as usize], "http:");
-        assert_eq!(&href[parts.protocol_end as usize + 2..parts.username_end as usize], "user");
-        assert_eq!(&href[parts.host_start as usize + 1..parts.host_end as usize], "example.com");
+        assert_eq!(
+            &href[parts.protocol_end as usize + 2..parts.username_end as usize],
+            "user"
+        );
+        assert_eq!(
+            &href[parts.host_start as usize + 1..parts.host_end as usize],
+            "example.com"
+        );
         assert_eq!(parts.port, Some(8080));
-        assert_eq!(&href[parts.pathname_start.unwrap() as usize..][..6], "/a%20b");
+        assert_eq!(
+            &href[parts.pathname_start.unwrap() as usize..][..6],
+            "/a%20b"
+        );
         assert_eq!(parts.search_start, Some(37));
         assert_eq!(parts.hash_start, Some(39));
     }

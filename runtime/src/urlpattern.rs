@@ -93,7 +93,11 @@ impl RegExp for V8RegExp {
             compile(scope, pattern, flags).map(|regexp| v8::Global::new(scope, regexp))
         });
         match regexp.flatten() {
-            Some(regexp) => Ok(Self { source: pattern.to_owned(), flags, regexp }),
+            Some(regexp) => Ok(Self {
+                source: pattern.to_owned(),
+                flags,
+                regexp,
+            }),
             None => Err(()),
         }
     }
@@ -102,7 +106,8 @@ impl RegExp for V8RegExp {
         with_lent_scope(|scope| {
             // The captures are wanted as slices of `text`, so this run asks for their indices
             // ("d"); the crate only matches while it builds a pattern (protocol checks).
-            let regexp = compile(scope, &self.source, self.flags | v8::RegExpCreationFlags::HAS_INDICES)?;
+            let flags = self.flags | v8::RegExpCreationFlags::HAS_INDICES;
+            let regexp = compile(scope, &self.source, flags)?;
             let subject = v8::String::new(scope, text)?;
             v8::tc_scope!(let scope, scope);
             let result: v8::Local<v8::Value> = regexp.exec(scope, subject)?.into();
@@ -122,7 +127,9 @@ impl RegExp for V8RegExp {
                 };
                 let start = pair.get_index(scope, 0)?.uint32_value(scope)?;
                 let end = pair.get_index(scope, 1)?.uint32_value(scope)?;
-                captures.push(Some(&text[byte_offset(text, start)?..byte_offset(text, end)?]));
+                captures.push(Some(
+                    &text[byte_offset(text, start)?..byte_offset(text, end)?],
+                ));
             }
             Some(captures)
         })
@@ -157,7 +164,9 @@ impl<'s> FromV8<'s> for InitParts {
     ) -> OpResult<Self> {
         let parts = Vec::<Option<String>>::from_v8(scope, value)?;
         if parts.len() != 9 {
-            return Err(OpError::type_error("expected the nine URLPatternInit members"));
+            return Err(OpError::type_error(
+                "expected the nine URLPatternInit members",
+            ));
         }
         Ok(Self(parts))
     }
@@ -208,8 +217,11 @@ impl<'s> ToV8<'s> for Compiled {
                 Ok(regexp) => v8::Local::new(scope, &regexp.regexp).into(),
                 Err(_) => v8::null(scope).into(),
             });
-            let names: Vec<v8::Local<v8::Value>> =
-                component.group_name_list.into_iter().map(|name| name.to_v8(scope)).collect();
+            let names: Vec<v8::Local<v8::Value>> = component
+                .group_name_list
+                .into_iter()
+                .map(|name| name.to_v8(scope))
+                .collect();
             items.push(v8::Array::new_with_elements(scope, &names).into());
         }
         v8::Array::new_with_elements(scope, &items).into()

@@ -4,4 +4,5 @@
 mod cli;
 mod serve;
 mod snapshot;
+mod urlpattern;
 mod warmfork;
