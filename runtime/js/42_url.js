@@ -158,11 +158,11 @@
 
     // https://url.spec.whatwg.org/#dom-url-href
     get href() {
-      return this.#get()[HREF];
+      return URL.#parts(this)[HREF];
     }
 
     set href(value) {
-      this.#check();
+      URL.#check(this);
       const prefix = setterPrefix("href");
       value = converters.USVString(value, prefix, "Value");
       // Unlike the others, this setter throws on failure.
@@ -175,72 +175,72 @@
     }
 
     get origin() {
-      return getOrigin(this.#get());
+      return getOrigin(URL.#parts(this));
     }
 
     get protocol() {
-      return getProtocol(this.#get());
+      return getProtocol(URL.#parts(this));
     }
 
     set protocol(value) {
-      this.#set(SET_PROTOCOL, "protocol", value);
+      URL.#assign(this, SET_PROTOCOL, "protocol", value);
     }
 
     get username() {
-      return getUsername(this.#get());
+      return getUsername(URL.#parts(this));
     }
 
     set username(value) {
-      this.#set(SET_USERNAME, "username", value);
+      URL.#assign(this, SET_USERNAME, "username", value);
     }
 
     get password() {
-      return getPassword(this.#get());
+      return getPassword(URL.#parts(this));
     }
 
     set password(value) {
-      this.#set(SET_PASSWORD, "password", value);
+      URL.#assign(this, SET_PASSWORD, "password", value);
     }
 
     get host() {
-      return getHost(this.#get());
+      return getHost(URL.#parts(this));
     }
 
     set host(value) {
-      this.#set(SET_HOST, "host", value);
+      URL.#assign(this, SET_HOST, "host", value);
     }
 
     get hostname() {
-      return getHostname(this.#get());
+      return getHostname(URL.#parts(this));
     }
 
     set hostname(value) {
-      this.#set(SET_HOSTNAME, "hostname", value);
+      URL.#assign(this, SET_HOSTNAME, "hostname", value);
     }
 
     get port() {
-      return getPort(this.#get());
+      return getPort(URL.#parts(this));
     }
 
     set port(value) {
-      this.#set(SET_PORT, "port", value);
+      URL.#assign(this, SET_PORT, "port", value);
     }
 
     get pathname() {
-      return getPathname(this.#get());
+      return getPathname(URL.#parts(this));
     }
 
     set pathname(value) {
-      this.#set(SET_PATHNAME, "pathname", value);
+      URL.#assign(this, SET_PATHNAME, "pathname", value);
     }
 
     get search() {
-      return getSearch(this.#get());
+      return getSearch(URL.#parts(this));
     }
 
     // https://url.spec.whatwg.org/#dom-url-search: also replaces the searchParams' list.
     set search(value) {
-      this.#set(SET_SEARCH, "search", value);
+      URL.#assign(this, SET_SEARCH, "search", value);
       if (this.#searchParams !== null) {
         searchParamsSlots.reset(this.#searchParams, this.#c);
       }
@@ -248,7 +248,7 @@
 
     // https://url.spec.whatwg.org/#dom-url-searchparams ([SameObject])
     get searchParams() {
-      this.#check();
+      URL.#check(this);
       if (this.#searchParams === null) {
         this.#searchParams = searchParamsSlots.create(this.#c, this);
       }
@@ -256,37 +256,39 @@
     }
 
     get hash() {
-      return getHash(this.#get());
+      return getHash(URL.#parts(this));
     }
 
     set hash(value) {
-      this.#set(SET_HASH, "hash", value);
+      URL.#assign(this, SET_HASH, "hash", value);
     }
 
     // https://url.spec.whatwg.org/#dom-url-tojson
     toJSON() {
-      return this.#get()[HREF];
+      return URL.#parts(this)[HREF];
     }
 
     // The stringifier: https://webidl.spec.whatwg.org/#es-stringifier
     toString() {
-      return this.#get()[HREF];
+      return URL.#parts(this)[HREF];
     }
 
-    #check() {
-      if (!(isObject(this) && #c in this)) illegalInvocation();
+    // Brand checks are static: a private method called on a foreign object would throw
+    // V8's own TypeError before the check could run.
+    static #check(v) {
+      if (!(isObject(v) && #c in v)) illegalInvocation();
     }
 
-    #get() {
-      this.#check();
-      return this.#c;
+    static #parts(v) {
+      URL.#check(v);
+      return v.#c;
     }
 
     // The setters other than href: a value the URL refuses leaves it unchanged.
-    #set(which, name, value) {
-      this.#check();
+    static #assign(url, which, name, value) {
+      URL.#check(url);
       value = converters.USVString(value, setterPrefix(name), "Value");
-      this.#c = ops.op_url_set(this.#c[HREF], which, value);
+      url.#c = ops.op_url_set(url.#c[HREF], which, value);
     }
 
     static {
@@ -343,12 +345,12 @@
 
     // https://url.spec.whatwg.org/#dom-urlsearchparams-size
     get size() {
-      this.#check();
+      URLSearchParams.#check(this);
       return this.#list.length;
     }
 
     append(name, value) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'append' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 2, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -358,7 +360,7 @@
     }
 
     delete(name, value = undefined) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'delete' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -369,7 +371,7 @@
     }
 
     get(name) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'get' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -378,7 +380,7 @@
     }
 
     getAll(name) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'getAll' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -390,7 +392,7 @@
     }
 
     has(name, value = undefined) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'has' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -401,7 +403,7 @@
 
     // https://url.spec.whatwg.org/#dom-urlsearchparams-set
     set(name, value) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'set' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 2, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -425,7 +427,7 @@
 
     // https://url.spec.whatwg.org/#dom-urlsearchparams-sort: stable, by code units.
     sort() {
-      this.#check();
+      URLSearchParams.#check(this);
       const indexed = P.ArrayPrototypeMap(this.#list, (pair, index) => [pair, index]);
       P.ArrayPrototypeSort(indexed, (a, b) => {
         if (a[0][0] < b[0][0]) return -1;
@@ -437,28 +439,28 @@
     }
 
     toString() {
-      this.#check();
+      URLSearchParams.#check(this);
       return serializePairs(this.#list);
     }
 
     entries() {
-      this.#check();
+      URLSearchParams.#check(this);
       return searchParamsIterator(this, "key+value");
     }
 
     keys() {
-      this.#check();
+      URLSearchParams.#check(this);
       return searchParamsIterator(this, "key");
     }
 
     values() {
-      this.#check();
+      URLSearchParams.#check(this);
       return searchParamsIterator(this, "value");
     }
 
     // https://webidl.spec.whatwg.org/#es-forEach
     forEach(callback, thisArg = undefined) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'forEach' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       if (typeof callback !== "function") {
@@ -470,8 +472,8 @@
       }
     }
 
-    #check() {
-      if (!(isObject(this) && #list in this)) illegalInvocation();
+    static #check(v) {
+      if (!(isObject(v) && #list in v)) illegalInvocation();
     }
 
     // https://url.spec.whatwg.org/#concept-urlsearchparams-update

@@ -89,63 +89,64 @@
 
     // https://urlpattern.spec.whatwg.org/#dom-urlpattern-test
     test(input = undefined, baseURL = undefined) {
-      this.#check();
+      URLPattern.#check(this);
       const prefix = "Failed to execute 'test' on 'URLPattern'";
       return this.#match(input, baseURL, arguments.length >= 2, prefix) !== null;
     }
 
     // https://urlpattern.spec.whatwg.org/#dom-urlpattern-exec
     exec(input = undefined, baseURL = undefined) {
-      this.#check();
+      URLPattern.#check(this);
       const prefix = "Failed to execute 'exec' on 'URLPattern'";
       return this.#match(input, baseURL, arguments.length >= 2, prefix);
     }
 
     get protocol() {
-      return this.#pattern(0);
+      return URLPattern.#pattern(this, 0);
     }
 
     get username() {
-      return this.#pattern(1);
+      return URLPattern.#pattern(this, 1);
     }
 
     get password() {
-      return this.#pattern(2);
+      return URLPattern.#pattern(this, 2);
     }
 
     get hostname() {
-      return this.#pattern(3);
+      return URLPattern.#pattern(this, 3);
     }
 
     get port() {
-      return this.#pattern(4);
+      return URLPattern.#pattern(this, 4);
     }
 
     get pathname() {
-      return this.#pattern(5);
+      return URLPattern.#pattern(this, 5);
     }
 
     get search() {
-      return this.#pattern(6);
+      return URLPattern.#pattern(this, 6);
     }
 
     get hash() {
-      return this.#pattern(7);
+      return URLPattern.#pattern(this, 7);
     }
 
     // https://urlpattern.spec.whatwg.org/#dom-urlpattern-hasregexpgroups
     get hasRegExpGroups() {
-      this.#check();
+      URLPattern.#check(this);
       return this.#hasRegExpGroups;
     }
 
-    #check() {
-      if (!(isObject(this) && #components in this)) illegalInvocation();
+    // Static, so that a foreign receiver reaches the check (see 42_url.js).
+    static #check(v) {
+      if (!(isObject(v) && #components in v)) illegalInvocation();
     }
 
-    #pattern(index) {
-      this.#check();
-      return this.#components[index][0];
+    static #pattern(pattern, index) {
+      URLPattern.#check(pattern);
+      return pattern.#components[index][0];
     }
 
     // https://urlpattern.spec.whatwg.org/#url-pattern-match

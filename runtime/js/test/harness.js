@@ -79,7 +79,8 @@ function loadRuntime(overrides = {}) {
       return urlParts(url);
     },
     op_url_search_params_parse(query) {
-      return [...new URLSearchParams(query)].flat();
+      // "&" keeps node from dropping a leading "?", which the real op parses as a name.
+      return [...new URLSearchParams(`&${query}`)].flat();
     },
     op_console_print(level, text) {
       printed.push({ level, text });
