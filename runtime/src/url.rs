@@ -124,22 +124,22 @@ impl Setter {
 
     /// Runs the setter; false when the URL refused the value (and is unchanged).
     fn run(self, url: &mut Url, value: &str) -> bool {
-        let value = Some(value);
+        // Ada's `None` clears a component; the URL API always sets one.
         let result = match self {
-            Self::Href => url.set_href(value.unwrap_or_default()),
-            Self::Protocol => url.set_protocol(value.unwrap_or_default()),
-            Self::Username => url.set_username(value),
-            Self::Password => url.set_password(value),
-            Self::Host => url.set_host(value),
-            Self::Hostname => url.set_hostname(value),
-            Self::Port => url.set_port(value),
-            Self::Pathname => url.set_pathname(value),
+            Self::Href => url.set_href(value),
+            Self::Protocol => url.set_protocol(value),
+            Self::Username => url.set_username(Some(value)),
+            Self::Password => url.set_password(Some(value)),
+            Self::Host => url.set_host(Some(value)),
+            Self::Hostname => url.set_hostname(Some(value)),
+            Self::Port => url.set_port(Some(value)),
+            Self::Pathname => url.set_pathname(Some(value)),
             Self::Search => {
-                url.set_search(value);
+                url.set_search(Some(value));
                 Ok(())
             }
             Self::Hash => {
-                url.set_hash(value);
+                url.set_hash(Some(value));
                 Ok(())
             }
         };
