@@ -21,6 +21,8 @@ use crate::url::Strings;
 thread_local! {
     /// The scope of the op that is building a pattern, while it runs; null otherwise.
     static LENT_SCOPE: Cell<*mut c_void> = const { Cell::new(ptr::null_mut()) };
+    /// V8's message for the last regular expression that did not compile.
+    static REGEXP_ERROR: Cell<Option<String>> = const { Cell::new(None) };
 }
 
 /// Restores the previously lent scope, also when the crate panics.
@@ -78,8 +80,13 @@ fn compile<'s>(
 ) -> Option<v8::Local<'s, v8::RegExp>> {
     v8::tc_scope!(let scope, scope);
     let pattern = v8::String::new(scope, source)?;
-    // A syntax error is caught (and dropped) by the TryCatch scope.
-    v8::RegExp::new(scope, pattern, flags).map(|regexp| v8::Local::new(scope, regexp))
+    let regexp = v8::RegExp::new(scope, pattern, flags);
+    // A syntax error is caught by the TryCatch scope; its message goes into the TypeError.
+    if regexp.is_none() {
+        let message = scope.exception().map(|e| e.to_rust_string_lossy(scope));
+        REGEXP_ERROR.set(message);
+    }
+    regexp.map(|regexp| v8::Local::new(scope, regexp))
 }
 
 impl RegExp for V8RegExp {
@@ -238,6 +245,14 @@ fn pattern_error(error: impl std::fmt::Display) -> OpError {
     OpError::type_error(format!("Failed to construct 'URLPattern': {error}"))
 }
 
+/// The crate's error; for a regexp that V8 refused, with V8's reason.
+fn crate_error(error: urlpattern::Error) -> OpError {
+    match (&error, REGEXP_ERROR.take()) {
+        (urlpattern::Error::RegExp(()), Some(reason)) => pattern_error(reason),
+        _ => pattern_error(error),
+    }
+}
+
 op! {
     /// https://urlpattern.spec.whatwg.org/#urlpattern-initialize: `input` is a constructor
     /// string (then `base` is its base URL, or null) or an [`InitParts`] array. Throws a
@@ -255,16 +270,17 @@ op! {
         };
         let options = UrlPatternOptions { regex_syntax: RegexSyntax::EcmaScript, ignore_case };
         let pattern = lend_scope(scope, || {
+            REGEXP_ERROR.set(None);
             let init = match input {
                 PatternInput::Constructor(pattern) => {
                     let base = base.map(|base| url::Url::parse(&base)).transpose();
                     let base = base.map_err(pattern_error)?;
                     UrlPatternInit::parse_constructor_string::<V8RegExp>(&pattern, base)
-                        .map_err(pattern_error)?
+                        .map_err(crate_error)?
                 }
                 PatternInput::Init(parts) => parts.into_init().map_err(pattern_error)?,
             };
-            UrlPattern::<V8RegExp>::parse(init, options).map_err(pattern_error)
+            UrlPattern::<V8RegExp>::parse(init, options).map_err(crate_error)
         })?;
         Ok(Compiled(pattern))
     }
