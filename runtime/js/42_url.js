@@ -510,9 +510,41 @@
   function parsePairs(query) {
     const list = [];
     if (query === "") return list;
+    // Without "%", percent-decoding a scalar value string and decoding the UTF-8 back gives the
+    // same string: only "&", "=" and "+" matter, and no op is needed.
+    if (!P.StringPrototypeIncludes(query, "%")) {
+      let start = 0;
+      while (start <= query.length) {
+        let end = P.StringPrototypeIndexOf(query, "&", start);
+        if (end === -1) end = query.length;
+        if (end > start) {
+          const eq = P.StringPrototypeIndexOf(query, "=", start);
+          const split = eq === -1 || eq > end ? end : eq;
+          const name = plusToSpace(P.StringPrototypeSlice(query, start, split));
+          const value = split === end
+            ? "" : plusToSpace(P.StringPrototypeSlice(query, split + 1, end));
+          P.ArrayPrototypePush(list, [name, value]);
+        }
+        start = end + 1;
+      }
+      return list;
+    }
     const flat = ops.op_url_search_params_parse(query);
     for (let i = 0; i < flat.length; i += 2) P.ArrayPrototypePush(list, [flat[i], flat[i + 1]]);
     return list;
+  }
+
+  function plusToSpace(string) {
+    let plus = P.StringPrototypeIndexOf(string, "+");
+    if (plus === -1) return string;
+    let out = "";
+    let start = 0;
+    while (plus !== -1) {
+      out += `${P.StringPrototypeSlice(string, start, plus)} `;
+      start = plus + 1;
+      plus = P.StringPrototypeIndexOf(string, "+", start);
+    }
+    return out + P.StringPrototypeSlice(string, start);
   }
 
   // "%XX" for each byte, and which ASCII code points the application/x-www-form-urlencoded

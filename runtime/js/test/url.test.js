@@ -62,6 +62,24 @@ test("the form serializer percent-encodes exactly the urlencoded set, space as '
   }
 });
 
+test("the urlencoded parser, with and without the op", () => {
+  let calls = 0;
+  const r = loadRuntime({
+    op_url_search_params_parse(query) {
+      calls++;
+      return [...new URLSearchParams(`&${query}`)].flat();
+    },
+  });
+  const samples = ["a=b&&c=d=e&+x+=+y+&=&a", "&&", "=", "k", "é=ü+ü&😀", "a=%41&b=%zz",
+    "%F0%9F%98%80=1+%2B+1"];
+  for (const query of samples) {
+    const actual = r.run(`[...new URLSearchParams(${JSON.stringify(query)})]`);
+    assert.deepEqual(JSON.parse(JSON.stringify(actual)), [...new URLSearchParams(query)], query);
+  }
+  // Only the queries with a "%" needed the op.
+  assert.equal(calls, 2);
+});
+
 test("a URL and its searchParams stay in sync both ways", () => {
   const out = rt.run(`
     const url = new URL("https://example.com/p?a=1&b=2#h");
