@@ -1,11 +1,15 @@
 //! Ops behind `URL` and `URLSearchParams`: the URL Standard's parser and setters from Ada
 //! (`ada-url`), and the application/x-www-form-urlencoded parser.
 //!
-//! Ada tracks the current URL Standard (it passes WPT's url/ suite, where the `url` crate
-//! diverges on file: hosts, Windows drive letters and opaque paths). A URL crosses the
-//! boundary once per parse or setter as its serialization plus Ada's component offsets; JS
-//! slices the getters out of the serialization itself, so reading a component never calls an
-//! op. A serialized URL is always ASCII, so Ada's byte offsets are also UTF-16 indices.
+//! Ada tracks the current URL Standard, where the `url` crate (2.5.9, the newest) diverges on
+//! file: hosts, Windows drive letters, `///` forms and opaque paths with trailing spaces. On
+//! WPT's url/ (2108 subtests, 73 of which need structuredClone or FormData) the `url` crate
+//! passed 1968, Ada 2025, and Ada with the Punycode check below 2035: all the rest.
+//!
+//! A URL crosses the boundary once per parse or setter as its serialization plus Ada's
+//! component offsets; JS slices the getters out of the serialization itself, so reading a
+//! component never calls an op. A serialized URL is always ASCII, so Ada's byte offsets are
+//! also UTF-16 indices.
 
 use ada_url::{HostType, SchemeType, Url};
 
