@@ -1,44 +1,128 @@
 "use strict";
-// URL and URLSearchParams (https://url.spec.whatwg.org/#api). Parsing, setters and the
-// application/x-www-form-urlencoded codec are the `url` crate's, through ops; this file is
-// the WebIDL surface and the link between a URL and its searchParams.
+// URL and URLSearchParams (https://url.spec.whatwg.org/#api). Parsing and the setters are
+// Ada's (runtime/src/url.rs), one op call each; the getters, origin, the
+// application/x-www-form-urlencoded serializer and the link between a URL and its
+// searchParams are here.
 ((ops, internals) => {
   const P = internals.primordials;
   const { configureInterface, illegalInvocation, kPlatformBrand } = internals.infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
 
-  // Indices into the component list op_url_parse and op_url_set return.
+  // A parsed URL is the array op_url_parse and op_url_set return: its serialization, then
+  // Ada's offsets into it (-1 for an omitted port, query or fragment). The getters slice the
+  // serialization, so reading a component never calls an op.
   const HREF = 0;
-  const ORIGIN = 1;
-  const PROTOCOL = 2;
-  const USERNAME = 3;
-  const PASSWORD = 4;
-  const HOST = 5;
-  const HOSTNAME = 6;
-  const PORT = 7;
-  const PATHNAME = 8;
-  const SEARCH = 9;
-  const HASH = 10;
+  const PROTOCOL_END = 1; // index after the scheme's ":"
+  const USERNAME_END = 2;
+  const HOST_START = 3; // the "@" ending the credentials, if there are any
+  const HOST_END = 4;
+  const PORT = 5;
+  const PATHNAME_START = 6;
+  const SEARCH_START = 7; // the "?"
+  const HASH_START = 8; // the "#"
+
+  // The setter indices of op_url_set.
+  const SET_HREF = 0;
+  const SET_PROTOCOL = 1;
+  const SET_USERNAME = 2;
+  const SET_PASSWORD = 3;
+  const SET_HOST = 4;
+  const SET_HOSTNAME = 5;
+  const SET_PORT = 6;
+  const SET_PATHNAME = 7;
+  const SET_SEARCH = 8;
+  const SET_HASH = 9;
 
   const kCreate = P.Symbol("create");
   const isObject = (v) => v !== null && (typeof v === "object" || typeof v === "function");
+  const slice = P.StringPrototypeSlice;
+
+  // The component getters over a parsed URL `c`.
+  // https://url.spec.whatwg.org/#urlutils-members
+  const getProtocol = (c) => slice(c[HREF], 0, c[PROTOCOL_END]);
+
+  function getUsername(c) {
+    const start = c[PROTOCOL_END] + 2; // after "//"
+    return start < c[USERNAME_END] ? slice(c[HREF], start, c[USERNAME_END]) : "";
+  }
+
+  function getPassword(c) {
+    const end = c[HOST_START];
+    return end > c[USERNAME_END] ? slice(c[HREF], c[USERNAME_END] + 1, end) : "";
+  }
+
+  function hostStart(c) {
+    const start = c[HOST_START];
+    return c[HOST_END] > start && c[HREF][start] === "@" ? start + 1 : start;
+  }
+
+  const getHostname = (c) => slice(c[HREF], hostStart(c), c[HOST_END]);
+
+  function getHost(c) {
+    const start = hostStart(c);
+    // With an empty host, a "/." that keeps the path from reading as a host may follow.
+    return start === c[HOST_END] ? "" : slice(c[HREF], start, c[PATHNAME_START]);
+  }
+
+  const getPort = (c) => (c[PORT] === -1 ? "" : `${c[PORT]}`);
+
+  function getPathname(c) {
+    let end = c[SEARCH_START];
+    if (end === -1) end = c[HASH_START];
+    return end === -1 ? slice(c[HREF], c[PATHNAME_START]) : slice(c[HREF], c[PATHNAME_START], end);
+  }
+
+  function getSearch(c) {
+    const start = c[SEARCH_START];
+    if (start === -1) return "";
+    const end = c[HASH_START] === -1 ? c[HREF].length : c[HASH_START];
+    return end - start <= 1 ? "" : slice(c[HREF], start, end);
+  }
+
+  function getHash(c) {
+    const start = c[HASH_START];
+    return start === -1 || c[HREF].length - start <= 1 ? "" : slice(c[HREF], start);
+  }
+
+  // https://url.spec.whatwg.org/#concept-url-origin, serialized
+  // (https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin).
+  function getOrigin(c) {
+    switch (getProtocol(c)) {
+      case "ftp:":
+      case "http:":
+      case "https:":
+      case "ws:":
+      case "wss:":
+        return `${getProtocol(c)}//${getHost(c)}`;
+      case "blob:": {
+        const inner = ops.op_url_parse(getPathname(c), undefined);
+        if (inner === null) return "null";
+        const scheme = getProtocol(inner);
+        return scheme === "http:" || scheme === "https:" ? getOrigin(inner) : "null";
+      }
+      default:
+        return "null";
+    }
+  }
 
   let searchParamsSlots;
   let urlSlots;
   const toPair = webidl.createSequenceConverter(converters.USVString);
   const toRecord = webidl.createRecordConverter(converters.USVString, converters.USVString);
 
+  const setterPrefix = (name) => `Failed to set the '${name}' property on 'URL'`;
+
   // https://url.spec.whatwg.org/#url-class
   class URL {
-    #components;
+    #c;
     #searchParams = null;
 
     constructor(url, base = undefined) {
       this[kPlatformBrand] = "URL";
-      // The private path of URL.parse(): components already parsed.
+      // The private path of URL.parse(): a URL already parsed.
       if (url === kCreate) {
-        this.#components = base;
+        this.#c = base;
         return;
       }
       const prefix = "Failed to construct 'URL'";
@@ -46,11 +130,12 @@
       url = converters.USVString(url, prefix, "Argument 1");
       if (base !== undefined) base = converters.USVString(base, prefix, "Argument 2");
       // https://url.spec.whatwg.org/#api-url-parser
-      const components = ops.op_url_parse(url, base);
-      if (components === null) {
-        throw new P.TypeError(`${prefix}: Invalid URL '${url}'`);
+      const parsed = ops.op_url_parse(url, base);
+      if (parsed === null) {
+        const detail = base === undefined ? `'${url}'` : `'${url}' with base '${base}'`;
+        throw new P.TypeError(`${prefix}: Invalid URL ${detail}`);
       }
-      this.#components = components;
+      this.#c = parsed;
     }
 
     // https://url.spec.whatwg.org/#dom-url-parse
@@ -59,8 +144,8 @@
       webidl.requiredArguments(arguments.length, 1, prefix);
       url = converters.USVString(url, prefix, "Argument 1");
       if (base !== undefined) base = converters.USVString(base, prefix, "Argument 2");
-      const components = ops.op_url_parse(url, base);
-      return components === null ? null : new URL(kCreate, components);
+      const parsed = ops.op_url_parse(url, base);
+      return parsed === null ? null : new URL(kCreate, parsed);
     }
 
     // https://url.spec.whatwg.org/#dom-url-canparse
@@ -69,140 +154,153 @@
       webidl.requiredArguments(arguments.length, 1, prefix);
       url = converters.USVString(url, prefix, "Argument 1");
       if (base !== undefined) base = converters.USVString(base, prefix, "Argument 2");
-      return ops.op_url_parse(url, base) !== null;
+      return ops.op_url_can_parse(url, base);
     }
 
+    // https://url.spec.whatwg.org/#dom-url-href
     get href() {
-      return this.#get(HREF);
+      return URL.#parts(this)[HREF];
     }
 
     set href(value) {
-      value = converters.USVString(value, "Failed to set the 'href' property on 'URL'");
-      // The setter throws on failure, unlike the others.
-      this.#set(HREF, value);
+      URL.#check(this);
+      const prefix = setterPrefix("href");
+      value = converters.USVString(value, prefix, "Value");
+      // Unlike the others, this setter throws on failure.
+      const parsed = ops.op_url_set(this.#c[HREF], SET_HREF, value);
+      if (parsed === null) throw new P.TypeError(`${prefix}: Invalid URL '${value}'`);
+      this.#c = parsed;
       if (this.#searchParams !== null) {
-        searchParamsSlots.reset(this.#searchParams, this.#components[SEARCH]);
+        searchParamsSlots.reset(this.#searchParams, this.#c);
       }
     }
 
     get origin() {
-      return this.#get(ORIGIN);
+      return getOrigin(URL.#parts(this));
     }
 
     get protocol() {
-      return this.#get(PROTOCOL);
+      return getProtocol(URL.#parts(this));
     }
 
     set protocol(value) {
-      this.#set(PROTOCOL, converters.USVString(value));
+      URL.#assign(this, SET_PROTOCOL, "protocol", value);
     }
 
     get username() {
-      return this.#get(USERNAME);
+      return getUsername(URL.#parts(this));
     }
 
     set username(value) {
-      this.#set(USERNAME, converters.USVString(value));
+      URL.#assign(this, SET_USERNAME, "username", value);
     }
 
     get password() {
-      return this.#get(PASSWORD);
+      return getPassword(URL.#parts(this));
     }
 
     set password(value) {
-      this.#set(PASSWORD, converters.USVString(value));
+      URL.#assign(this, SET_PASSWORD, "password", value);
     }
 
     get host() {
-      return this.#get(HOST);
+      return getHost(URL.#parts(this));
     }
 
     set host(value) {
-      this.#set(HOST, converters.USVString(value));
+      URL.#assign(this, SET_HOST, "host", value);
     }
 
     get hostname() {
-      return this.#get(HOSTNAME);
+      return getHostname(URL.#parts(this));
     }
 
     set hostname(value) {
-      this.#set(HOSTNAME, converters.USVString(value));
+      URL.#assign(this, SET_HOSTNAME, "hostname", value);
     }
 
     get port() {
-      return this.#get(PORT);
+      return getPort(URL.#parts(this));
     }
 
     set port(value) {
-      this.#set(PORT, converters.USVString(value));
+      URL.#assign(this, SET_PORT, "port", value);
     }
 
     get pathname() {
-      return this.#get(PATHNAME);
+      return getPathname(URL.#parts(this));
     }
 
     set pathname(value) {
-      this.#set(PATHNAME, converters.USVString(value));
+      URL.#assign(this, SET_PATHNAME, "pathname", value);
     }
 
     get search() {
-      return this.#get(SEARCH);
+      return getSearch(URL.#parts(this));
     }
 
-    // https://url.spec.whatwg.org/#dom-url-search
+    // https://url.spec.whatwg.org/#dom-url-search: also replaces the searchParams' list.
     set search(value) {
-      this.#set(SEARCH, converters.USVString(value));
+      URL.#assign(this, SET_SEARCH, "search", value);
       if (this.#searchParams !== null) {
-        searchParamsSlots.reset(this.#searchParams, this.#components[SEARCH]);
+        searchParamsSlots.reset(this.#searchParams, this.#c);
       }
     }
 
     // https://url.spec.whatwg.org/#dom-url-searchparams ([SameObject])
     get searchParams() {
-      this.#check();
+      URL.#check(this);
       if (this.#searchParams === null) {
-        this.#searchParams = searchParamsSlots.create(this.#components[SEARCH], this);
+        this.#searchParams = searchParamsSlots.create(this.#c, this);
       }
       return this.#searchParams;
     }
 
     get hash() {
-      return this.#get(HASH);
+      return getHash(URL.#parts(this));
     }
 
     set hash(value) {
-      this.#set(HASH, converters.USVString(value));
+      URL.#assign(this, SET_HASH, "hash", value);
     }
 
+    // https://url.spec.whatwg.org/#dom-url-tojson
     toJSON() {
-      return this.#get(HREF);
+      return URL.#parts(this)[HREF];
     }
 
+    // The stringifier: https://webidl.spec.whatwg.org/#es-stringifier
     toString() {
-      return this.#get(HREF);
+      return URL.#parts(this)[HREF];
     }
 
-    #check() {
-      if (!(isObject(this) && #components in this)) illegalInvocation();
+    // Brand checks are static: a private method called on a foreign object would throw
+    // V8's own TypeError before the check could run.
+    static #check(v) {
+      if (!(isObject(v) && #c in v)) illegalInvocation();
     }
 
-    #get(index) {
-      this.#check();
-      return this.#components[index];
+    static #parts(v) {
+      URL.#check(v);
+      return v.#c;
     }
 
-    #set(index, value) {
-      this.#check();
-      this.#components = ops.op_url_set(this.#components[HREF], index, value);
+    // The setters other than href: a value the URL refuses leaves it unchanged.
+    static #assign(url, which, name, value) {
+      URL.#check(url);
+      value = converters.USVString(value, setterPrefix(name), "Value");
+      url.#c = ops.op_url_set(url.#c[HREF], which, value);
     }
 
     static {
       urlSlots = {
-        isURL: (v) => isObject(v) && #components in v,
-        // The URL's query changed through its URLSearchParams:
-        // https://url.spec.whatwg.org/#concept-urlsearchparams-update
+        isURL: (v) => isObject(v) && #c in v,
+        parts: (url) => url.#c,
+        // https://url.spec.whatwg.org/#concept-urlsearchparams-update: the URL's query
+        // becomes the serialized list (the empty string sets it to null, which the search
+        // setter does for "").
         setQuery(url, serialized) {
-          url.#components = ops.op_url_set(url.#components[HREF], SEARCH, serialized);
+          url.#c = ops.op_url_set(url.#c[HREF], SET_SEARCH, serialized);
         },
       };
     }
@@ -249,12 +347,12 @@
 
     // https://url.spec.whatwg.org/#dom-urlsearchparams-size
     get size() {
-      this.#check();
+      URLSearchParams.#check(this);
       return this.#list.length;
     }
 
     append(name, value) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'append' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 2, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -264,7 +362,7 @@
     }
 
     delete(name, value = undefined) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'delete' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -275,7 +373,7 @@
     }
 
     get(name) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'get' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -284,7 +382,7 @@
     }
 
     getAll(name) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'getAll' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -296,7 +394,7 @@
     }
 
     has(name, value = undefined) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'has' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -307,7 +405,7 @@
 
     // https://url.spec.whatwg.org/#dom-urlsearchparams-set
     set(name, value) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'set' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 2, prefix);
       name = converters.USVString(name, prefix, "Argument 1");
@@ -331,7 +429,7 @@
 
     // https://url.spec.whatwg.org/#dom-urlsearchparams-sort: stable, by code units.
     sort() {
-      this.#check();
+      URLSearchParams.#check(this);
       const indexed = P.ArrayPrototypeMap(this.#list, (pair, index) => [pair, index]);
       P.ArrayPrototypeSort(indexed, (a, b) => {
         if (a[0][0] < b[0][0]) return -1;
@@ -343,28 +441,28 @@
     }
 
     toString() {
-      this.#check();
+      URLSearchParams.#check(this);
       return serializePairs(this.#list);
     }
 
     entries() {
-      this.#check();
+      URLSearchParams.#check(this);
       return searchParamsIterator(this, "key+value");
     }
 
     keys() {
-      this.#check();
+      URLSearchParams.#check(this);
       return searchParamsIterator(this, "key");
     }
 
     values() {
-      this.#check();
+      URLSearchParams.#check(this);
       return searchParamsIterator(this, "value");
     }
 
     // https://webidl.spec.whatwg.org/#es-forEach
     forEach(callback, thisArg = undefined) {
-      this.#check();
+      URLSearchParams.#check(this);
       const prefix = "Failed to execute 'forEach' on 'URLSearchParams'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       if (typeof callback !== "function") {
@@ -376,8 +474,8 @@
       }
     }
 
-    #check() {
-      if (!(isObject(this) && #list in this)) illegalInvocation();
+    static #check(v) {
+      if (!(isObject(v) && #list in v)) illegalInvocation();
     }
 
     // https://url.spec.whatwg.org/#concept-urlsearchparams-update
@@ -389,14 +487,14 @@
     static {
       searchParamsSlots = {
         list: (params) => params.#list,
-        create(query, url) {
+        create(c, url) {
           const params = new URLSearchParams();
-          params.#list = parsePairs(P.StringPrototypeSlice(query, 1));
+          params.#list = parsePairs(P.StringPrototypeSlice(getSearch(c), 1));
           params.#url = url;
           return params;
         },
-        reset(params, query) {
-          params.#list = parsePairs(P.StringPrototypeSlice(query, 1));
+        reset(params, c) {
+          params.#list = parsePairs(P.StringPrototypeSlice(getSearch(c), 1));
         },
       };
     }
@@ -410,17 +508,98 @@
   });
   configureInterface(URLSearchParams);
 
+  // https://url.spec.whatwg.org/#concept-urlencoded-parser
   function parsePairs(query) {
-    const flat = ops.op_url_search_params_parse(query);
     const list = [];
+    if (query === "") return list;
+    // Without "%", percent-decoding a scalar value string and decoding the UTF-8 back gives the
+    // same string: only "&", "=" and "+" matter, and no op is needed.
+    if (!P.StringPrototypeIncludes(query, "%")) {
+      let start = 0;
+      while (start <= query.length) {
+        let end = P.StringPrototypeIndexOf(query, "&", start);
+        if (end === -1) end = query.length;
+        if (end > start) {
+          const eq = P.StringPrototypeIndexOf(query, "=", start);
+          const split = eq === -1 || eq > end ? end : eq;
+          const name = plusToSpace(P.StringPrototypeSlice(query, start, split));
+          const value = split === end
+            ? "" : plusToSpace(P.StringPrototypeSlice(query, split + 1, end));
+          P.ArrayPrototypePush(list, [name, value]);
+        }
+        start = end + 1;
+      }
+      return list;
+    }
+    const flat = ops.op_url_search_params_parse(query);
     for (let i = 0; i < flat.length; i += 2) P.ArrayPrototypePush(list, [flat[i], flat[i + 1]]);
     return list;
   }
 
+  function plusToSpace(string) {
+    let plus = P.StringPrototypeIndexOf(string, "+");
+    if (plus === -1) return string;
+    let out = "";
+    let start = 0;
+    while (plus !== -1) {
+      out += `${P.StringPrototypeSlice(string, start, plus)} `;
+      start = plus + 1;
+      plus = P.StringPrototypeIndexOf(string, "+", start);
+    }
+    return out + P.StringPrototypeSlice(string, start);
+  }
+
+  // "%XX" for each byte, and which ASCII code points the application/x-www-form-urlencoded
+  // percent-encode set leaves alone: alphanumerics and *-._
+  // https://url.spec.whatwg.org/#application-x-www-form-urlencoded-percent-encode-set
+  const percentEncoded = [];
+  const formSafe = new P.Uint8Array(128);
+  for (let byte = 0; byte < 256; byte++) {
+    const hex = P.StringPrototypeToUpperCase(P.NumberPrototypeToString(byte, 16));
+    P.ArrayPrototypePush(percentEncoded, byte < 16 ? `%0${hex}` : `%${hex}`);
+  }
+  for (const c of "*-._0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
+    formSafe[P.StringPrototypeCharCodeAt(c, 0)] = 1;
+  }
+
+  // UTF-8 percent-encodes `string` (a scalar value string) with the form set, space as "+".
+  // https://url.spec.whatwg.org/#concept-urlencoded-byte-serializer
+  function formEncode(string) {
+    let out = "";
+    let start = 0; // of the pending run of code points that stay as they are
+    const length = string.length;
+    for (let i = 0; i < length; i++) {
+      let c = P.StringPrototypeCharCodeAt(string, i);
+      if (c < 0x80 && formSafe[c] === 1) continue;
+      out += P.StringPrototypeSlice(string, start, i);
+      if (c === 0x20) {
+        out += "+";
+      } else if (c < 0x80) {
+        out += percentEncoded[c];
+      } else if (c < 0x800) {
+        out += percentEncoded[0xc0 | (c >> 6)] + percentEncoded[0x80 | (c & 0x3f)];
+      } else if (c < 0xd800 || c > 0xdfff) {
+        out += percentEncoded[0xe0 | (c >> 12)] + percentEncoded[0x80 | ((c >> 6) & 0x3f)] +
+          percentEncoded[0x80 | (c & 0x3f)];
+      } else {
+        // A surrogate pair: USVString conversion left no lone surrogates.
+        c = 0x10000 + ((c - 0xd800) << 10) + (P.StringPrototypeCharCodeAt(string, ++i) - 0xdc00);
+        out += percentEncoded[0xf0 | (c >> 18)] + percentEncoded[0x80 | ((c >> 12) & 0x3f)] +
+          percentEncoded[0x80 | ((c >> 6) & 0x3f)] + percentEncoded[0x80 | (c & 0x3f)];
+      }
+      start = i + 1;
+    }
+    return start === 0 ? string : out + P.StringPrototypeSlice(string, start);
+  }
+
+  // https://url.spec.whatwg.org/#concept-urlencoded-serializer
   function serializePairs(list) {
-    const flat = [];
-    for (const pair of list) P.ArrayPrototypePush(flat, pair[0], pair[1]);
-    return ops.op_url_search_params_serialize(flat);
+    let out = "";
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) out += "&";
+      out += `${formEncode(list[i][0])}=${formEncode(list[i][1])}`;
+    }
+    return out;
   }
 
   const searchParamsIterator = internals.infra.definePairIterator("URLSearchParams",
@@ -428,5 +607,24 @@
 
   internals.URL = URL;
   internals.URLSearchParams = URLSearchParams;
-  internals.url = { isURL: (v) => urlSlots.isURL(v) };
+  internals.url = {
+    isURL: (v) => urlSlots.isURL(v),
+    // For other built-ins: `input` parsed against `base` (a string or undefined), or null.
+    parse(input, base) {
+      const c = ops.op_url_parse(input, base);
+      if (c === null) return null;
+      return { href: c[HREF], hasCredentials: getUsername(c) !== "" || getPassword(c) !== "" };
+    },
+    // For URLPattern: the URL record's scheme, username, password, host, port, path, query
+    // and fragment as strings ("" for null), or null if `input` does not parse.
+    // https://urlpattern.spec.whatwg.org/#url-pattern-match (step 5)
+    recordComponents(input, base) {
+      const c = ops.op_url_parse(input, base);
+      if (c === null) return null;
+      return [
+        slice(getProtocol(c), 0, -1), getUsername(c), getPassword(c), getHostname(c),
+        getPort(c), getPathname(c), slice(getSearch(c), 1), slice(getHash(c), 1),
+      ];
+    },
+  };
 });

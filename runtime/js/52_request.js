@@ -21,10 +21,7 @@
   function parseURL(input) {
     const location = internals.getLocation();
     const base = location === undefined ? undefined : location.href;
-    const components = ops.op_url_parse(input, base);
-    if (components === null) return null;
-    // Components: href, origin, protocol, username, password, ...
-    return { href: components[0], hasCredentials: components[3] !== "" || components[4] !== "" };
+    return internals.url.parse(input, base);
   }
 
   // ===== methods =====

@@ -117,6 +117,7 @@
     TextDecoder: internals.TextDecoder,
     TextEncoder: internals.TextEncoder,
     URL: internals.URL,
+    URLPattern: internals.URLPattern,
     URLSearchParams: internals.URLSearchParams,
     WorkerGlobalScope,
     WorkerLocation: internals.WorkerLocation,

@@ -396,10 +396,12 @@ op_table![
     crate::global_scope::op_location,
     crate::global_scope::op_user_agent,
     crate::url::op_url_parse,
+    crate::url::op_url_can_parse,
     crate::url::op_url_set,
     crate::url::op_url_search_params_parse,
-    crate::url::op_url_search_params_serialize,
     crate::structured_clone::op_structured_clone,
+    crate::urlpattern::op_urlpattern_parse,
+    crate::urlpattern::op_urlpattern_process_init,
 ];
 
 /// The native callback behind every op: the op's index in [`OPS`] is the function's data.

@@ -23,6 +23,7 @@ pub mod state;
 pub mod structured_clone;
 pub mod timers;
 pub mod url;
+pub mod urlpattern;
 pub mod warmfork;
 pub mod worker;
 

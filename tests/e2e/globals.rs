@@ -112,6 +112,7 @@ const WEB: &[&str] = &[
     "TextDecoder",
     "TextEncoder",
     "URL",
+    "URLPattern",
     "URLSearchParams",
     "WorkerGlobalScope",
     "WorkerLocation",

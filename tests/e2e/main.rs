@@ -7,4 +7,5 @@ mod globals;
 mod serve;
 mod snapshot;
 mod structured_clone;
+mod urlpattern;
 mod warmfork;

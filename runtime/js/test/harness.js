@@ -33,11 +33,26 @@ function loadRuntime(overrides = {}) {
   let nextSink = 100;
   const bodies = new Map();
 
-  // The URL ops stand in for the `url` crate with node's own WHATWG URL.
-  const urlComponents = (url) => [url.href, url.origin, url.protocol, url.username,
-    url.password, url.host, url.hostname, url.port, url.pathname, url.search, url.hash];
-  const urlSetters = { 0: "href", 2: "protocol", 3: "username", 4: "password", 5: "host",
-    6: "hostname", 7: "port", 8: "pathname", 9: "search", 10: "hash" };
+  // The URL ops stand in for Ada with node's own WHATWG URL: the serialization and the
+  // offsets Ada would report for it (see runtime/src/url.rs).
+  const urlParts = (url) => {
+    const { href, protocol, username, password, hostname, port, search, hash } = url;
+    const protocolEnd = protocol.length;
+    const hasAuthority = href.startsWith("//", protocolEnd);
+    const usernameEnd = hasAuthority ? protocolEnd + 2 + username.length : protocolEnd;
+    const hostStart = password !== "" ? usernameEnd + 1 + password.length : usernameEnd;
+    const credentials = username !== "" || password !== "";
+    const hostEnd = hostStart + (credentials ? 1 : 0) + hostname.length;
+    const hashStart = href.includes("#") ? href.length - (hash || "#").length : -1;
+    const queryEnd = hashStart === -1 ? href.length : hashStart;
+    const searchStart = href.slice(0, queryEnd).includes("?")
+      ? queryEnd - (search || "?").length : -1;
+    const pathnameStart = (searchStart === -1 ? queryEnd : searchStart) - url.pathname.length;
+    return [href, protocolEnd, usernameEnd, hostStart, hostEnd, port === "" ? -1 : Number(port),
+      pathnameStart, searchStart, hashStart];
+  };
+  const urlSetters = ["href", "protocol", "username", "password", "host", "hostname", "port",
+    "pathname", "search", "hash"];
 
   // What op_console_value_details would learn from V8: node cannot read a proxy's target or a
   // promise's result, so tests register them (`makeProxy`, `promiseDetails`).
@@ -93,23 +108,24 @@ function loadRuntime(overrides = {}) {
     op_fetch: () => CtxPromise.reject(new CtxTypeError("no network in unit tests")),
     op_url_parse(href, base) {
       try {
-        return urlComponents(new URL(href, base));
+        return urlParts(new URL(href, base));
       } catch {
         return null;
       }
     },
+    op_url_can_parse: (href, base) => URL.canParse(href, base),
     op_url_set(href, which, value) {
       const url = new URL(href);
-      url[urlSetters[which]] = value;
-      return urlComponents(url);
+      try {
+        url[urlSetters[which]] = value;
+      } catch {
+        return null;
+      }
+      return urlParts(url);
     },
     op_url_search_params_parse(query) {
-      return [...new URLSearchParams(query)].flat();
-    },
-    op_url_search_params_serialize(flat) {
-      const params = new URLSearchParams();
-      for (let i = 0; i < flat.length; i += 2) params.append(flat[i], flat[i + 1]);
-      return params.toString();
+      // "&" keeps node from dropping a leading "?", which the real op parses as a name.
+      return [...new URLSearchParams(`&${query}`)].flat();
     },
     op_console_print(level, text) {
       printed.push({ level, text });
