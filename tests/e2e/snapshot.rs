@@ -278,3 +278,24 @@ async fn a_restored_worker_uses_its_own_location() {
         .unwrap();
     assert_eq!(body, "http://serve.example/app/ http://serve.example/app/x");
 }
+
+#[test]
+fn text_decoders_work_after_restore_and_one_frozen_mid_stream_starts_over() {
+    let dir = temp_dir("text-decoder");
+    let snap = dir.join("td.snap");
+    let output = build(&fixture("snapshot/text_decoder.js"), &snap);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = run_aworker(&["run", "--snapshot", snap.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        results,
+        serde_json::json!({
+            "atBuild": "A",
+            "midStream": "\u{FFFD}B",
+            "idle": "h",
+            "finished": "b",
+            "fresh": "가",
+        })
+    );
+}
