@@ -143,12 +143,15 @@ fn decode_with(
             let (result, read, _) = decoder.decode_to_string(src, &mut text, last);
             debug_assert!(result == CoderResult::InputEmpty && read == src.len());
         }
-        ErrorMode::Fatal => match decoder.decode_to_string_without_replacement(src, &mut text, last)
-        {
-            (DecoderResult::Malformed(..), read) => return Err(DecodeError::Malformed { read }),
-            (DecoderResult::InputEmpty, _) => {}
-            (DecoderResult::OutputFull, _) => unreachable!("the worst case was reserved"),
-        },
+        ErrorMode::Fatal => {
+            match decoder.decode_to_string_without_replacement(src, &mut text, last) {
+                (DecoderResult::Malformed(..), read) => {
+                    return Err(DecodeError::Malformed { read })
+                }
+                (DecoderResult::InputEmpty, _) => {}
+                (DecoderResult::OutputFull, _) => unreachable!("the worst case was reserved"),
+            }
+        }
     }
     Ok(text)
 }
@@ -342,7 +345,11 @@ impl StreamDecoders {
         flags: u32,
     ) -> Result<String, DecodeError> {
         let ignore_bom = flags & IGNORE_BOM != 0;
-        let mode = if flags & FATAL != 0 { ErrorMode::Fatal } else { ErrorMode::Replacement };
+        let mode = if flags & FATAL != 0 {
+            ErrorMode::Fatal
+        } else {
+            ErrorMode::Replacement
+        };
         let stream = flags & STREAM != 0;
 
         let mut entry = match self.0.remove(&id) {
@@ -428,16 +435,22 @@ mod tests {
 
     fn whole(label: &str, bytes: &[u8], mode: ErrorMode, ignore_bom: bool) -> Option<String> {
         let encoding = ENCODINGS[encoding_for_label(label).unwrap() as usize];
-        decode_whole(encoding, bytes, mode, ignore_bom).ok().map(Into::into)
+        decode_whole(encoding, bytes, mode, ignore_bom)
+            .ok()
+            .map(Into::into)
     }
 
     #[test]
     fn labels_resolve_to_the_table_and_every_encoding_is_listed() {
         assert_eq!(encoding_for_label(" UTF8\n"), Some(0));
-        assert_eq!(encoding_for_label("latin1").map(|i| ENCODINGS[i as usize].name()),
-            Some("windows-1252"));
-        assert_eq!(encoding_for_label("utf-16").map(|i| ENCODINGS[i as usize].name()),
-            Some("UTF-16LE"));
+        assert_eq!(
+            encoding_for_label("latin1").map(|i| ENCODINGS[i as usize].name()),
+            Some("windows-1252")
+        );
+        assert_eq!(
+            encoding_for_label("utf-16").map(|i| ENCODINGS[i as usize].name()),
+            Some("UTF-16LE")
+        );
         assert_eq!(encoding_for_label("nope"), None);
         let mut names: Vec<_> = ENCODINGS.iter().map(|e| e.name()).collect();
         names.sort_unstable();
@@ -449,34 +462,59 @@ mod tests {
     fn only_the_own_bom_is_stripped_unless_ignored() {
         let r = ErrorMode::Replacement;
         assert_eq!(whole("utf-8", b"\xEF\xBB\xBFhi", r, false).unwrap(), "hi");
-        assert_eq!(whole("utf-8", b"\xEF\xBB\xBFhi", r, true).unwrap(), "\u{FEFF}hi");
+        assert_eq!(
+            whole("utf-8", b"\xEF\xBB\xBFhi", r, true).unwrap(),
+            "\u{FEFF}hi"
+        );
         assert_eq!(whole("utf-16le", b"\xFF\xFEh\0", r, false).unwrap(), "h");
-        assert_eq!(whole("utf-16le", b"\xFF\xFEh\0", r, true).unwrap(), "\u{FEFF}h");
+        assert_eq!(
+            whole("utf-16le", b"\xFF\xFEh\0", r, true).unwrap(),
+            "\u{FEFF}h"
+        );
         // No sniffing: a UTF-16 BOM in UTF-8 is just invalid bytes.
-        assert_eq!(whole("utf-8", b"\xFF\xFEh", r, false).unwrap(), "\u{FFFD}\u{FFFD}h");
+        assert_eq!(
+            whole("utf-8", b"\xFF\xFEh", r, false).unwrap(),
+            "\u{FFFD}\u{FFFD}h"
+        );
     }
 
     #[test]
     fn errors_are_replaced_per_maximal_subpart_or_refused_when_fatal() {
         let r = ErrorMode::Replacement;
-        assert_eq!(whole("utf-8", b"a\xF0\x9F\x92b", r, false).unwrap(), "a\u{FFFD}b");
-        assert_eq!(whole("utf-8", b"\xC0\x80", r, false).unwrap(), "\u{FFFD}\u{FFFD}");
+        assert_eq!(
+            whole("utf-8", b"a\xF0\x9F\x92b", r, false).unwrap(),
+            "a\u{FFFD}b"
+        );
+        assert_eq!(
+            whole("utf-8", b"\xC0\x80", r, false).unwrap(),
+            "\u{FFFD}\u{FFFD}"
+        );
         assert_eq!(whole("utf-8", b"a\xFF", ErrorMode::Fatal, false), None);
-        assert_eq!(whole("shift_jis", b"\x82\xA0", ErrorMode::Fatal, false).unwrap(), "あ");
+        assert_eq!(
+            whole("shift_jis", b"\x82\xA0", ErrorMode::Fatal, false).unwrap(),
+            "あ"
+        );
         assert_eq!(whole("shift_jis", b"\x82", ErrorMode::Fatal, false), None);
     }
 
     fn stream(decoders: &mut StreamDecoders, chunks: &[(&[u8], u32)]) -> Vec<Option<String>> {
         chunks
             .iter()
-            .map(|(bytes, flags)| decoders.decode(1, encoding_rs::UTF_16BE, bytes, *flags).ok())
+            .map(|(bytes, flags)| {
+                decoders
+                    .decode(1, encoding_rs::UTF_16BE, bytes, *flags)
+                    .ok()
+            })
             .collect()
     }
 
     #[test]
     fn a_stream_keeps_partial_units_and_flushes_them_at_the_end() {
         let mut decoders = StreamDecoders::default();
-        let out = stream(&mut decoders, &[(b"\xFE", STREAM), (b"\xFF\0", CONTINUE | STREAM)]);
+        let out = stream(
+            &mut decoders,
+            &[(b"\xFE", STREAM), (b"\xFF\0", CONTINUE | STREAM)],
+        );
         assert_eq!(out, [Some(String::new()), Some(String::new())]);
         assert_eq!(decoders.0.len(), 1);
         let out = stream(&mut decoders, &[(b"a", CONTINUE)]);
@@ -491,7 +529,10 @@ mod tests {
         let mut decoders = StreamDecoders::default();
         let fatal = FATAL | STREAM;
         // A lone low surrogate, then "b" in the same chunk.
-        let out = stream(&mut decoders, &[(b"\xDC\x00\0b", fatal), (b"", CONTINUE | FATAL)]);
+        let out = stream(
+            &mut decoders,
+            &[(b"\xDC\x00\0b", fatal), (b"", CONTINUE | FATAL)],
+        );
         assert_eq!(out, [None, Some("b".to_owned())]);
     }
 
