@@ -8,6 +8,7 @@
 //! ends it, or until the `TextDecoder` is collected (40_encoding.js says how, and what a
 //! snapshot does to a stream in progress).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use encoding_rs::{CoderResult, Decoder, DecoderResult, Encoding};
@@ -125,35 +126,94 @@ fn new_decoder(encoding: &'static Encoding, ignore_bom: bool) -> Decoder {
     }
 }
 
+/// Decoded text. UTF-8 stays UTF-8 (valid input to a whole decode is even passed on in
+/// place); the other decoders write UTF-16, which V8 takes as is (and stores as Latin-1 when
+/// it fits), the cheapest way from their output to a V8 string.
+#[derive(Debug, PartialEq, Eq)]
+enum Text<'a> {
+    Utf8(Cow<'a, str>),
+    Utf16(Vec<u16>),
+}
+
+impl Text<'_> {
+    fn to_v8<'s>(&self, scope: &mut v8::PinScope<'s, '_>) -> OpResult<v8::Local<'s, v8::Value>> {
+        let string = match self {
+            Self::Utf8(text) => {
+                v8::String::new_from_utf8(scope, text.as_bytes(), v8::NewStringType::Normal)
+            }
+            Self::Utf16(units) => {
+                v8::String::new_from_two_byte(scope, units, v8::NewStringType::Normal)
+            }
+        };
+        // V8 refuses strings past its length limit.
+        string
+            .map(Into::into)
+            .ok_or_else(|| OpError::range_error("The decoded string would be too long"))
+    }
+
+    #[cfg(test)]
+    fn into_string(self) -> String {
+        match self {
+            Self::Utf8(text) => text.into_owned(),
+            Self::Utf16(units) => String::from_utf16(&units).unwrap(),
+        }
+    }
+}
+
 /// Runs `decoder` over `src` (`last` flushes it) and returns the text.
 fn decode_with(
     decoder: &mut Decoder,
     src: &[u8],
     last: bool,
     mode: ErrorMode,
-) -> Result<String, DecodeError> {
-    let capacity = match mode {
-        ErrorMode::Replacement => decoder.max_utf8_buffer_length(src.len()),
-        ErrorMode::Fatal => decoder.max_utf8_buffer_length_without_replacement(src.len()),
-    };
-    let mut text = String::with_capacity(capacity.ok_or(DecodeError::TooLong)?);
-    match mode {
-        ErrorMode::Replacement => {
-            // The capacity is the worst case, so one call consumes everything.
-            let (result, read, _) = decoder.decode_to_string(src, &mut text, last);
-            debug_assert!(result == CoderResult::InputEmpty && read == src.len());
-        }
-        ErrorMode::Fatal => {
-            match decoder.decode_to_string_without_replacement(src, &mut text, last) {
-                (DecoderResult::Malformed(..), read) => {
-                    return Err(DecodeError::Malformed { read })
+) -> Result<Text<'static>, DecodeError> {
+    // The output has room for the worst case, so each call below consumes all of `src`.
+    if decoder.encoding() == encoding_rs::UTF_8 {
+        let capacity = match mode {
+            ErrorMode::Replacement => decoder.max_utf8_buffer_length(src.len()),
+            ErrorMode::Fatal => decoder.max_utf8_buffer_length_without_replacement(src.len()),
+        };
+        let mut text = String::with_capacity(capacity.ok_or(DecodeError::TooLong)?);
+        match mode {
+            ErrorMode::Replacement => {
+                let (result, read, _) = decoder.decode_to_string(src, &mut text, last);
+                debug_assert!(result == CoderResult::InputEmpty && read == src.len());
+            }
+            ErrorMode::Fatal => {
+                match decoder.decode_to_string_without_replacement(src, &mut text, last) {
+                    (DecoderResult::Malformed(..), read) => {
+                        return Err(DecodeError::Malformed { read })
+                    }
+                    (DecoderResult::InputEmpty, _) => {}
+                    (DecoderResult::OutputFull, _) => unreachable!("the worst case was reserved"),
                 }
-                (DecoderResult::InputEmpty, _) => {}
-                (DecoderResult::OutputFull, _) => unreachable!("the worst case was reserved"),
             }
         }
+        return Ok(Text::Utf8(text.into()));
     }
-    Ok(text)
+
+    let capacity = decoder
+        .max_utf16_buffer_length(src.len())
+        .ok_or(DecodeError::TooLong)?;
+    let mut units = vec![0; capacity];
+    let written = match mode {
+        ErrorMode::Replacement => {
+            let (result, read, written, _) = decoder.decode_to_utf16(src, &mut units, last);
+            debug_assert!(result == CoderResult::InputEmpty && read == src.len());
+            written
+        }
+        ErrorMode::Fatal => {
+            match decoder.decode_to_utf16_without_replacement(src, &mut units, last) {
+                (DecoderResult::Malformed(..), read, _) => {
+                    return Err(DecodeError::Malformed { read })
+                }
+                (DecoderResult::InputEmpty, _, written) => written,
+                (DecoderResult::OutputFull, ..) => unreachable!("the worst case was reserved"),
+            }
+        }
+    };
+    units.truncate(written);
+    Ok(Text::Utf16(units))
 }
 
 /// Decodes all of `bytes` as one stream, with a UTF-8 fast path for valid input.
@@ -162,7 +222,7 @@ fn decode_whole<'a>(
     bytes: &'a [u8],
     mode: ErrorMode,
     ignore_bom: bool,
-) -> Result<std::borrow::Cow<'a, str>, DecodeError> {
+) -> Result<Text<'a>, DecodeError> {
     if std::ptr::eq(encoding, encoding_rs::UTF_8) {
         let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
             Some(rest) if !ignore_bom => rest,
@@ -171,14 +231,16 @@ fn decode_whole<'a>(
         let valid = Encoding::utf8_valid_up_to(bytes);
         if valid == bytes.len() {
             // SAFETY: encoding_rs just checked that all of `bytes` is UTF-8.
-            return Ok(unsafe { std::str::from_utf8_unchecked(bytes) }.into());
+            return Ok(Text::Utf8(
+                unsafe { std::str::from_utf8_unchecked(bytes) }.into(),
+            ));
         }
         if mode == ErrorMode::Fatal {
             return Err(DecodeError::Malformed { read: valid });
         }
     }
     let mut decoder = new_decoder(encoding, ignore_bom);
-    decode_with(&mut decoder, bytes, true, mode).map(Into::into)
+    decode_with(&mut decoder, bytes, true, mode)
 }
 
 /// Runs `f` over the bytes of a BufferSource (an ArrayBuffer, a SharedArrayBuffer or a view
@@ -212,16 +274,6 @@ fn with_buffer_source<'s, R>(
     })
 }
 
-/// A JS string from decoded text. `v8::String::new` refuses text past V8's length limit.
-fn to_js_string<'s>(
-    scope: &mut v8::PinScope<'s, '_>,
-    text: &str,
-) -> OpResult<v8::Local<'s, v8::Value>> {
-    v8::String::new_from_utf8(scope, text.as_bytes(), v8::NewStringType::Normal)
-        .map(Into::into)
-        .ok_or_else(|| OpError::range_error("The decoded string would be too long"))
-}
-
 op! {
     /// https://encoding.spec.whatwg.org/#concept-encoding-get → `[index, name]` or `null`;
     /// the name is lowercase, as the `encoding` attributes give it.
@@ -232,7 +284,7 @@ op! {
         let name = ENCODINGS[index as usize].name().to_ascii_lowercase();
         let elements = [
             v8::Integer::new_from_unsigned(scope, index).into(),
-            to_js_string(scope, &name)?,
+            Text::Utf8(name.into()).to_v8(scope)?,
         ];
         Ok(v8::Array::new_with_elements(scope, &elements).into())
     }
@@ -319,9 +371,9 @@ op! {
         let encoding = encoding_at(encoding)?;
         let mode = if fatal { ErrorMode::Fatal } else { ErrorMode::Replacement };
         let text = with_buffer_source(input, |bytes| {
-            let text = decode_whole(encoding, bytes, mode, ignore_bom)
-                .map_err(|error| error.into_op_error(encoding))?;
-            to_js_string(scope, &text)
+            decode_whole(encoding, bytes, mode, ignore_bom)
+                .map_err(|error| error.into_op_error(encoding))?
+                .to_v8(scope)
         })??;
         Ok(text)
     }
@@ -343,7 +395,7 @@ impl StreamDecoders {
         encoding: &'static Encoding,
         bytes: &[u8],
         flags: u32,
-    ) -> Result<String, DecodeError> {
+    ) -> Result<Text<'static>, DecodeError> {
         let ignore_bom = flags & IGNORE_BOM != 0;
         let mode = if flags & FATAL != 0 {
             ErrorMode::Fatal
@@ -407,7 +459,7 @@ op! {
             state.borrow_mut().decoders.decode(id, encoding, bytes, flags)
         })?
         .map_err(|error| error.into_op_error(encoding))?;
-        to_js_string(scope, &text)
+        text.to_v8(scope)
     }
 }
 
@@ -437,7 +489,7 @@ mod tests {
         let encoding = ENCODINGS[encoding_for_label(label).unwrap() as usize];
         decode_whole(encoding, bytes, mode, ignore_bom)
             .ok()
-            .map(Into::into)
+            .map(Text::into_string)
     }
 
     #[test]
@@ -504,6 +556,7 @@ mod tests {
                 decoders
                     .decode(1, encoding_rs::UTF_16BE, bytes, *flags)
                     .ok()
+                    .map(Text::into_string)
             })
             .collect()
     }
