@@ -1,8 +1,14 @@
 "use strict";
-// TextEncoder and TextDecoder, UTF-8 only for now. The codec itself is native
-// (op_encoding_encode_utf8/op_encoding_decode_utf8); streaming decode keeps an incomplete
-// trailing sequence in JavaScript until the next call.
-// https://encoding.spec.whatwg.org/
+// TextEncoder and TextDecoder over encoding_rs (runtime/src/encoding.rs), every encoding of
+// the Encoding Standard. https://encoding.spec.whatwg.org/
+//
+// A decode that is a whole stream (no `stream: true` before or in it) keeps no state. A
+// streaming decode keeps a native decoder in the runtime under this TextDecoder's id from the
+// call that starts the stream to the one that ends it; a FinalizationRegistry drops it when
+// a TextDecoder is collected mid-stream. Rust state is not part of a user snapshot: a
+// TextDecoder frozen mid-stream carries on after restore from a fresh decoder past the BOM
+// (bytes of an incomplete sequence buffered at snapshot time, at most a few, are lost; so is
+// the ISO-2022-JP mode). A WarmFork clone inherits the seed's decoders with its memory.
 ((ops, internals) => {
   const P = internals.primordials;
   const infra = internals.infra;
@@ -13,27 +19,23 @@
 
   const isObject = (v) => (typeof v === "object" && v !== null) || typeof v === "function";
 
-  // https://encoding.spec.whatwg.org/#names-and-labels (UTF-8 row)
-  const utf8Labels = [
-    "unicode-1-1-utf-8",
-    "unicode11utf8",
-    "unicode20utf8",
-    "utf-8",
-    "utf8",
-    "x-unicode20utf8",
-  ];
+  // Intrinsics only this file needs, captured before user code runs.
+  const { Float64Array, FinalizationRegistry } = globalThis;
+  const FinalizationRegistryPrototypeRegister =
+    P.uncurryThis(FinalizationRegistry.prototype.register);
 
-  const asciiWhitespace = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
+  // The index of UTF-8 in the runtime's table of encodings.
+  const kUtf8 = 0;
 
-  // https://encoding.spec.whatwg.org/#concept-encoding-get
+  // https://encoding.spec.whatwg.org/#concept-encoding-get → [index, name] or null
   function getEncoding(label) {
-    // 1.
-    const name = P.StringPrototypeToLowerCase(
-      P.StringPrototypeReplace(label, asciiWhitespace, ""));
-    // 2.
-    if (P.ArrayPrototypeIncludes(utf8Labels, name)) return "utf-8";
-    return null;
+    // The default label and its usual spellings skip the op.
+    if (label === "utf-8" || label === "utf8" || label === "UTF-8") return [kUtf8, "utf-8"];
+    return ops.op_encoding_for_label(label);
   }
+
+  // encodeInto() results: [read, written], written by the op.
+  const encodeIntoCounts = new Float64Array(2);
 
   class TextEncoder {
     #brand = true;
@@ -50,9 +52,10 @@
     // https://encoding.spec.whatwg.org/#dom-textencoder-encode
     encode(input = "") {
       if (!(isObject(this) && #brand in this)) illegalInvocation();
-      input = converters.USVString(input, "Failed to execute 'encode' on 'TextEncoder'",
+      // USVString: the op replaces lone surrogates while it encodes.
+      input = converters.DOMString(input, "Failed to execute 'encode' on 'TextEncoder'",
         "Argument 1");
-      return ops.op_encoding_encode_utf8(input);
+      return ops.op_encoding_encode(input);
     }
 
     // https://encoding.spec.whatwg.org/#dom-textencoder-encodeinto
@@ -60,37 +63,13 @@
       if (!(isObject(this) && #brand in this)) illegalInvocation();
       const prefix = "Failed to execute 'encodeInto' on 'TextEncoder'";
       webidl.requiredArguments(arguments.length, 2, prefix);
-      source = converters.USVString(source, prefix, "Argument 1");
+      // USVString, as in encode(); a lone surrogate is one code unit read either way.
+      source = converters.DOMString(source, prefix, "Argument 1");
       if (!infra.isUint8Array(destination)) {
         throw new P.TypeError(`${prefix}: Argument 2 is not of type 'Uint8Array'.`);
       }
-      const capacity = P.TypedArrayPrototypeGetLength(destination);
-      let read = 0;
-      let written = 0;
-      // Code points are written whole; a USVString has no lone surrogates.
-      while (read < source.length) {
-        const cp = P.StringPrototypeCodePointAt(source, read);
-        const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-        if (written + size > capacity) break;
-        if (size === 1) {
-          destination[written] = cp;
-        } else if (size === 2) {
-          destination[written] = 0xc0 | (cp >> 6);
-          destination[written + 1] = 0x80 | (cp & 0x3f);
-        } else if (size === 3) {
-          destination[written] = 0xe0 | (cp >> 12);
-          destination[written + 1] = 0x80 | ((cp >> 6) & 0x3f);
-          destination[written + 2] = 0x80 | (cp & 0x3f);
-        } else {
-          destination[written] = 0xf0 | (cp >> 18);
-          destination[written + 1] = 0x80 | ((cp >> 12) & 0x3f);
-          destination[written + 2] = 0x80 | ((cp >> 6) & 0x3f);
-          destination[written + 3] = 0x80 | (cp & 0x3f);
-        }
-        written += size;
-        read += cp > 0xffff ? 2 : 1;
-      }
-      return { read, written };
+      ops.op_encoding_encode_into(source, destination, encodeIntoCounts);
+      return { read: encodeIntoCounts[0], written: encodeIntoCounts[1] };
     }
   }
 
@@ -104,28 +83,28 @@
     { key: "stream", converter: converters.boolean, defaultValue: false },
   ]);
 
-  // How many bytes at the end of `bytes` start a UTF-8 sequence that is not complete yet.
-  function incompleteTail(bytes) {
-    const length = bytes.length;
-    for (let back = 1; back <= 3 && back <= length; back++) {
-      const byte = bytes[length - back];
-      if ((byte & 0xc0) === 0x80) continue;
-      let need = 1;
-      if (byte >= 0xc2 && byte <= 0xdf) need = 2;
-      else if (byte >= 0xe0 && byte <= 0xef) need = 3;
-      else if (byte >= 0xf0 && byte <= 0xf4) need = 4;
-      return need > back ? back : 0;
-    }
-    return 0;
-  }
+  // The flags of op_encoding_decode_stream.
+  const kFatal = 1;
+  const kIgnoreBOM = 2;
+  const kContinue = 4;
+  const kStream = 8;
+
+  // Ids of TextDecoders that have streamed; the JS counter survives a snapshot, so ids
+  // never repeat in a restored worker.
+  let nextDecoderId = 1;
+  const decoderRegistry = new FinalizationRegistry((id) => ops.op_encoding_decoder_drop(id));
+  const emptyBytes = new P.Uint8Array(0);
 
   class TextDecoder {
+    // Index of the encoding in the runtime's table, and its name.
+    #encoding;
+    #name;
     #fatal;
     #ignoreBOM;
-    // Bytes held back from the previous streaming decode() call.
-    #pending = null;
-    // Whether output has started, after which a BOM is content.
-    #bomSeen = false;
+    // https://encoding.spec.whatwg.org/#textdecoder-do-not-flush-flag
+    #doNotFlush = false;
+    // The key of the native decoder of a stream, 0 until this decoder first streams.
+    #id = 0;
 
     // https://encoding.spec.whatwg.org/#dom-textdecoder
     constructor(label = "utf-8", options = undefined) {
@@ -136,20 +115,20 @@
       // 1.
       const encoding = getEncoding(label);
       // 2.
-      if (encoding === null) {
-        // TODO(conform): legacy single-byte encodings and UTF-16 are not supported yet; they
-        // throw as unknown labels do.
+      if (encoding === null || encoding[1] === "replacement") {
         throw new P.RangeError(
-          `${prefix}: The encoding label provided ('${label}') is invalid or unsupported.`);
+          `${prefix}: The encoding label provided ('${label}') is invalid.`);
       }
-      // 4-5.
+      // 3-5.
+      this.#encoding = encoding[0];
+      this.#name = encoding[1];
       this.#fatal = dict.fatal;
       this.#ignoreBOM = dict.ignoreBOM;
     }
 
     get encoding() {
       if (!(isObject(this) && #fatal in this)) illegalInvocation();
-      return "utf-8";
+      return this.#name;
     }
 
     get fatal() {
@@ -166,46 +145,33 @@
     decode(input = undefined, options = undefined) {
       if (!(isObject(this) && #fatal in this)) illegalInvocation();
       const prefix = "Failed to execute 'decode' on 'TextDecoder'";
-      let bytes;
+      // AllowSharedBufferSource; the op reads its bytes in place (none when detached).
+      // TODO(conform): WebIDL refuses buffers that are resizable (or views of them) here,
+      // as the argument lacks [AllowResizable]; they are decoded at their current length.
       if (input === undefined) {
-        bytes = new P.Uint8Array(0);
-      } else if (infra.isArrayBuffer(input) || P.ArrayBufferIsView(input)) {
-        bytes = infra.viewBytes(input);
-      } else {
-        throw new P.TypeError(
-          `${prefix}: The provided value is not of type '(ArrayBuffer or ArrayBufferView)'.`);
+        input = emptyBytes;
+      } else if (!P.ArrayBufferIsView(input) && !infra.isArrayBuffer(input) &&
+        !ops.op_encoding_is_shared_array_buffer(input)) {
+        throw new P.TypeError(`${prefix}: The provided value is not of type ` +
+          "'(ArrayBuffer or ArrayBufferView or SharedArrayBuffer)'.");
       }
       const { stream } = textDecodeOptions(options, prefix, "Argument 2");
 
-      if (this.#pending !== null) {
-        bytes = infra.concatBytes([this.#pending, bytes]);
-        this.#pending = null;
+      // 1. Without a stream in progress or starting, the whole input is the stream.
+      if (!this.#doNotFlush && !stream) {
+        return ops.op_encoding_decode(this.#encoding, input, this.#fatal, this.#ignoreBOM);
       }
-      if (stream) {
-        const tail = incompleteTail(bytes);
-        if (tail > 0) {
-          this.#pending = P.TypedArrayPrototypeSlice(bytes, bytes.length - tail);
-          bytes = new P.Uint8Array(P.TypedArrayPrototypeGetBuffer(bytes),
-            P.TypedArrayPrototypeGetByteOffset(bytes), bytes.length - tail);
-        }
+      const flags = (this.#fatal ? kFatal : 0) | (this.#ignoreBOM ? kIgnoreBOM : 0) |
+        (this.#doNotFlush ? kContinue : 0) | (stream ? kStream : 0);
+      if (this.#id === 0) {
+        this.#id = nextDecoderId;
+        nextDecoderId = nextDecoderId >= 0xffffffff ? 1 : nextDecoderId + 1;
+        FinalizationRegistryPrototypeRegister(decoderRegistry, this, this.#id);
       }
-
-      // The BOM is only stripped at the start of a stream.
-      const keepBOM = this.#ignoreBOM || this.#bomSeen;
-      let text;
-      try {
-        text = ops.op_encoding_decode_utf8(bytes, this.#fatal, keepBOM);
-      } catch (error) {
-        this.#pending = null;
-        this.#bomSeen = false;
-        throw error;
-      }
-      if (stream) {
-        if (bytes.length > 0) this.#bomSeen = true;
-      } else {
-        this.#bomSeen = false;
-      }
-      return text;
+      // 2. (also when the decode throws)
+      this.#doNotFlush = stream;
+      // 3-5.
+      return ops.op_encoding_decode_stream(this.#id, this.#encoding, input, flags);
     }
   }
 
@@ -214,8 +180,8 @@
   internals.TextEncoder = TextEncoder;
   internals.TextDecoder = TextDecoder;
   internals.encoding = {
-    encode: (string) => ops.op_encoding_encode_utf8(string),
+    encode: (string) => ops.op_encoding_encode(string),
     // https://encoding.spec.whatwg.org/#utf-8-decode (strips a BOM, replaces errors)
-    decode: (bytes) => ops.op_encoding_decode_utf8(bytes, false, false),
+    decode: (bytes) => ops.op_encoding_decode(kUtf8, bytes, false, false),
   };
 });

@@ -340,9 +340,37 @@ async fn read_chunk(
 }
 
 op! {
-    /// Drops request body `rid` (the stream was cancelled).
+    /// Drops request body `rid` (the stream was cancelled, or nobody read it by the time the
+    /// answer was out): JS can no longer read it, and what is left is drained.
     fn op_body_discard(scope, rid: u32) -> OpResult<()> {
-        state(scope).borrow_mut().body_sources.remove(&rid);
+        let source = state(scope).borrow_mut().body_sources.remove(&rid);
+        if let Some(source) = source {
+            tokio::task::spawn_local(drain_unread(source));
+        }
         Ok(())
     }
+}
+
+/// How much of an unread upload is read and thrown away, and for how long, before the
+/// connection is closed instead.
+const DRAIN_LIMIT: usize = 16 << 20;
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Reads and drops the rest of a request body nobody will read. A connection closed while
+/// the client is still sending is reset, and the reset can reach the client before the
+/// answer it was sent: draining lets the client read it (and keeps the connection for the
+/// next request). Past [`DRAIN_LIMIT`] bytes or [`DRAIN_TIME`] the body is dropped, and hyper
+/// closes the connection, so an endless upload cannot hold it.
+async fn drain_unread(source: BodySource) {
+    let drain = async {
+        let mut body = source.lock().await;
+        let mut drained = 0;
+        while let Some(Ok(frame)) = body.frame().await {
+            drained += frame.data_ref().map_or(0, Bytes::len);
+            if drained > DRAIN_LIMIT {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
 }

@@ -143,6 +143,8 @@ pub struct WorkerState {
     pub body_sources: HashMap<u32, BodySource>,
     pub body_sinks: HashMap<u32, BodySink>,
     next_rid: u32,
+    /// Native decoders of `TextDecoder` streams in progress.
+    pub decoders: crate::encoding::StreamDecoders,
 }
 
 pub type SharedState = Rc<RefCell<WorkerState>>;
@@ -166,6 +168,7 @@ impl WorkerState {
             body_sources: HashMap::new(),
             body_sinks: HashMap::new(),
             next_rid: 1,
+            decoders: Default::default(),
         }
     }
 

@@ -318,3 +318,24 @@ async fn performance_now_stays_monotonic_across_a_restore() {
         "each restore has its own origin"
     );
 }
+
+#[test]
+fn text_decoders_work_after_restore_and_one_frozen_mid_stream_starts_over() {
+    let dir = temp_dir("text-decoder");
+    let snap = dir.join("td.snap");
+    let output = build(&fixture("snapshot/text_decoder.js"), &snap);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = run_aworker(&["run", "--snapshot", snap.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        results,
+        serde_json::json!({
+            "atBuild": "A",
+            "midStream": "\u{FFFD}B",
+            "idle": "h",
+            "finished": "b",
+            "fresh": "가",
+        })
+    );
+}

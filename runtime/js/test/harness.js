@@ -31,6 +31,22 @@ function loadRuntime(overrides = {}) {
   const responses = [];
   const sinks = new Map();
   let nextSink = 100;
+  const encodingNames = ["utf-8"];
+  const decoders = new Map();
+  const fakeDecode = (decoder, bytes, stream) => {
+    // A detached buffer (byteLength 0) has no bytes.
+    let view = new Uint8Array(0);
+    if (bytes.byteLength > 0) {
+      view = ArrayBuffer.isView(bytes)
+        ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        : new Uint8Array(bytes);
+    }
+    try {
+      return decoder.decode(view, { stream });
+    } catch {
+      throw new CtxTypeError(`The encoded data was not valid for encoding ${decoder.encoding}`);
+    }
+  };
   const bodies = new Map();
 
   // The URL ops stand in for Ada with node's own WHATWG URL: the serialization and the
@@ -148,18 +164,46 @@ function loadRuntime(overrides = {}) {
     op_time_origin() {
       return performance.timeOrigin;
     },
-    op_encoding_encode_utf8(string) {
+    // The encoding ops stand in for encoding_rs with node's own TextDecoder (full ICU).
+    op_encoding_for_label(label) {
+      try {
+        const name = new TextDecoder(label).encoding;
+        if (!encodingNames.includes(name)) encodingNames.push(name);
+        return [encodingNames.indexOf(name), name];
+      } catch {
+        return /^\s*replacement\s*$/i.test(label) ? [-1, "replacement"] : null;
+      }
+    },
+    op_encoding_encode(string) {
       return new U8(Buffer.from(String(string).toWellFormed(), "utf8"));
     },
-    op_encoding_decode_utf8(bytes, fatal, ignoreBOM) {
-      const view = ArrayBuffer.isView(bytes)
-        ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-        : new Uint8Array(bytes);
-      try {
-        return new TextDecoder("utf-8", { fatal, ignoreBOM }).decode(view);
-      } catch {
-        throw new CtxTypeError("The encoded data was not valid for encoding utf-8");
+    op_encoding_encode_into(string, destination, counts) {
+      const result = new TextEncoder().encodeInto(string, destination);
+      counts[0] = result.read;
+      counts[1] = result.written;
+    },
+    op_encoding_decode(encoding, bytes, fatal, ignoreBOM) {
+      return fakeDecode(new TextDecoder(encodingNames[encoding], { fatal, ignoreBOM }), bytes,
+        false);
+    },
+    op_encoding_decode_stream(id, encoding, bytes, flags) {
+      const [fatal, ignoreBOM, resume, stream] = [1, 2, 4, 8].map((bit) => (flags & bit) !== 0);
+      let decoder = decoders.get(id);
+      if (!resume || !decoder) {
+        decoder = new TextDecoder(encodingNames[encoding], { fatal, ignoreBOM });
+        decoders.set(id, decoder);
       }
+      try {
+        return fakeDecode(decoder, bytes, stream);
+      } finally {
+        if (!stream) decoders.delete(id);
+      }
+    },
+    op_encoding_is_shared_array_buffer(value) {
+      return require("node:util").types.isSharedArrayBuffer(value);
+    },
+    op_encoding_decoder_drop(id) {
+      decoders.delete(id);
     },
     op_respond(rid, status, statusText, headers, body) {
       let text = body;
@@ -239,6 +283,7 @@ function loadRuntime(overrides = {}) {
     context,
     internals,
     ops,
+    decoders,
     printed,
     logs,
     timers,
