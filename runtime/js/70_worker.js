@@ -75,6 +75,30 @@
       if (token !== kCreate) illegalConstructor();
     }
 
+    // NavigatorID: fixed values that old browser-sniffing code expects.
+    // https://html.spec.whatwg.org/multipage/system-state.html#navigatorid
+    get appCodeName() {
+      return "Mozilla";
+    }
+
+    get appName() {
+      return "Netscape";
+    }
+
+    // The spec derives it from a "Mozilla/5.0 (...)" user agent, which this runtime's is not.
+    get appVersion() {
+      return "5.0 (aworker)";
+    }
+
+    // The empty string rather than the host's OS and CPU: nothing of the host leaks.
+    get platform() {
+      return "";
+    }
+
+    get product() {
+      return "Gecko";
+    }
+
     get userAgent() {
       return ops.op_user_agent();
     }

@@ -192,7 +192,7 @@ impl Runner<'_> {
         imports.add(&harness_url, vec![harness.clone(), report.clone()]);
         let mut local_sources = Vec::new();
         for (url, body) in &sources {
-            local_sources.push(files.write(file_name(url), body)?);
+            local_sources.push(files.write_script(url, body)?);
         }
         for (_, body) in &sources {
             for specifier in imported_scripts(&String::from_utf8_lossy(body)) {
@@ -205,10 +205,7 @@ impl Runner<'_> {
                 // A script that does not load fails where the test imports it, as it would
                 // in a browser.
                 if let Ok(body) = self.server.fetch(url.as_str()) {
-                    imports.add(
-                        url.as_str(),
-                        vec![files.write(file_name(url.as_str()), &body)?],
-                    );
+                    imports.add(url.as_str(), vec![files.write_script(url.as_str(), &body)?]);
                 }
             }
         }
@@ -412,6 +409,14 @@ impl<'a> LocalFiles<'a> {
         let path = self.dir.join(&name);
         fs::write(&path, body).with_context(|| format!("writing {}", path.display()))?;
         Ok(format!("./{name}"))
+    }
+
+    /// Writes a script fetched from `url`, named after that URL in stacks and error events
+    /// (`//# sourceURL=`), as it would be had the worker loaded it from the server.
+    fn write_script(&mut self, url: &str, body: &[u8]) -> Result<String> {
+        let mut script = body.to_vec();
+        script.extend_from_slice(format!("\n//# sourceURL={url}\n").as_bytes());
+        self.write(file_name(url), &script)
     }
 }
 
