@@ -92,17 +92,18 @@ impl Scenario {
                  `aworker snapshot build` file."
             }
             Scenario::WarmforkClone => {
-                "WarmFork (`serve --workers`). clone_latency is what each clone logs \
-                 (`clone ready ... ready_us`): from the seed's fork point to the clone ready to \
-                 accept, one sample per clone; fork_point the seed's thread check, DOFORK pass \
-                 and clone() alone. New clone: scale from zero (`--workers 1 \
-                 --min-workers 0`), one request on a fresh connection once the seed is ready; \
-                 first_response is that request's round trip, request_to_ready the harness's \
-                 send time to the clone's `clone ready` log line, started_to_ready the \
-                 supervisor's `clone started` line to it (both wall-clock log timestamps; the \
-                 supervisor polls every 5 ms). Scale: `--workers N` from exec; seed_ready is \
-                 exec to `Listening on`, all_forked and all_ready the time after that until N \
-                 clones exist and have logged `clone ready`."
+                "WarmFork (`serve --workers`). clone_latency is what each clone logs (`clone \
+                 ready ... ready_us`): from the seed's fork point to the clone ready to accept, \
+                 one sample per clone; fork_point the seed's thread check and clone() alone \
+                 (the DOFORK pass runs once, before the seed is ready). New clone: scale from \
+                 zero (`--workers 1 --min-workers 0`), one request on a fresh connection once \
+                 the seed is ready; first_response is that request's round trip, \
+                 request_to_ready the harness's send time to the clone's `clone ready` log \
+                 line, started_to_ready the supervisor's `clone started` line to it (both \
+                 wall-clock log timestamps; the supervisor wakes on the queued connection). \
+                 Scale: `--workers N` from exec; seed_ready is exec to `Listening on`, \
+                 all_forked and all_ready the time after that until N clones exist and have \
+                 logged `clone ready`."
             }
             Scenario::CloneMemory => {
                 "USS and PSS per clone (`/proc/<pid>/smaps_rollup`) with 1, 10 and 100 clones \
