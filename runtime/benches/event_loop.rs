@@ -58,65 +58,53 @@ impl Bench {
     }
 }
 
-fn events(c: &mut Criterion) {
+/// Each case's loop body; `{N}` is the iteration count.
+const EVENTS: &[(&str, &str)] = &[
+    (
+        "dispatchEvent, 1 listener",
+        "for (let i = 0; i < {N}; i++) target.dispatchEvent(new Event('ping'));",
+    ),
+    (
+        "dispatchEvent, 10 listeners",
+        "for (let i = 0; i < {N}; i++) target10.dispatchEvent(new Event('ping'));",
+    ),
+    (
+        "AbortController abort, 1 listener",
+        "for (let i = 0; i < {N}; i++) { const c = new AbortController(); \
+         c.signal.addEventListener('abort', () => {}); c.abort(); }",
+    ),
+];
+
+const TIMERS: &[(&str, &str)] = &[
+    (
+        "setTimeout 0, fired",
+        "for (let i = 0; i < {N}; i++) setTimeout(onTimer, 0);",
+    ),
+    (
+        "setTimeout then clearTimeout",
+        "for (let i = 0; i < {N}; i++) clearTimeout(setTimeout(onTimer, 1000));",
+    ),
+    (
+        "queueMicrotask",
+        "for (let i = 0; i < {N}; i++) queueMicrotask(onTimer);",
+    ),
+];
+
+fn group(c: &mut Criterion, name: &str, cases: &[(&str, &str)]) {
     let mut bench = Bench::new();
-    let mut group = c.benchmark_group("events");
-    group.bench_function("dispatchEvent, 1 listener", |b| {
-        b.iter_custom(|iters| {
-            bench.run(
-                "for (let i = 0; i < {N}; i++) target.dispatchEvent(new Event('ping'));",
-                iters,
-            )
-        })
-    });
-    group.bench_function("dispatchEvent, 10 listeners", |b| {
-        b.iter_custom(|iters| {
-            bench.run(
-                "for (let i = 0; i < {N}; i++) target10.dispatchEvent(new Event('ping'));",
-                iters,
-            )
-        })
-    });
-    group.bench_function("AbortController abort, 1 listener", |b| {
-        b.iter_custom(|iters| {
-            bench.run(
-                "for (let i = 0; i < {N}; i++) { const c = new AbortController(); \
-                 c.signal.addEventListener('abort', () => {}); c.abort(); }",
-                iters,
-            )
-        })
-    });
+    let mut group = c.benchmark_group(name);
+    for (case, body) in cases {
+        group.bench_function(*case, |b| b.iter_custom(|iters| bench.run(body, iters)));
+    }
     group.finish();
 }
 
+fn events(c: &mut Criterion) {
+    group(c, "events", EVENTS);
+}
+
 fn timers(c: &mut Criterion) {
-    let mut bench = Bench::new();
-    let mut group = c.benchmark_group("timers");
-    group.bench_function("setTimeout 0, fired", |b| {
-        b.iter_custom(|iters| {
-            bench.run(
-                "for (let i = 0; i < {N}; i++) setTimeout(onTimer, 0);",
-                iters,
-            )
-        })
-    });
-    group.bench_function("setTimeout then clearTimeout", |b| {
-        b.iter_custom(|iters| {
-            bench.run(
-                "for (let i = 0; i < {N}; i++) clearTimeout(setTimeout(onTimer, 1000));",
-                iters,
-            )
-        })
-    });
-    group.bench_function("queueMicrotask", |b| {
-        b.iter_custom(|iters| {
-            bench.run(
-                "for (let i = 0; i < {N}; i++) queueMicrotask(onTimer);",
-                iters,
-            )
-        })
-    });
-    group.finish();
+    group(c, "timers", TIMERS);
 }
 
 criterion_group!(benches, events, timers);

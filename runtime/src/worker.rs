@@ -310,8 +310,6 @@ impl Worker {
         state.body_sinks.clear();
     }
 
-    /// Dispatches a lifecycle event and waits, on the event loop and at most
-    /// [`LIFECYCLE_TIMEOUT`], until its listeners and their waitUntil() promises are done.
     /// Whether a listener for `event` is registered now: a WarmFork seed asks before its first
     /// fork, so its clones skip dispatching a `deserialize` nobody listens to.
     pub fn has_lifecycle_listeners(&mut self, event: Lifecycle) -> bool {
@@ -326,6 +324,8 @@ impl Worker {
             .is_none_or(|value| value.is_true())
     }
 
+    /// Dispatches a lifecycle event and waits, on the event loop and at most
+    /// [`LIFECYCLE_TIMEOUT`], until its listeners and their waitUntil() promises are done.
     pub async fn dispatch_lifecycle(&mut self, event: Lifecycle) -> Result<(), StartupError> {
         let failed = |reason: String| StartupError::Lifecycle {
             event: event.as_str(),
