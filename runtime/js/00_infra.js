@@ -89,6 +89,7 @@
     SetPrototypeDelete: uncurryThis(Set.prototype.delete),
     SetPrototypeHas: uncurryThis(Set.prototype.has),
     SetPrototypeValues: uncurryThis(Set.prototype.values),
+    SetPrototypeForEach: uncurryThis(Set.prototype.forEach),
     String,
     StringPrototypeCharCodeAt: uncurryThis(String.prototype.charCodeAt),
     StringPrototypeCodePointAt: uncurryThis(String.prototype.codePointAt),
@@ -124,6 +125,7 @@
     WeakMapPrototypeGet: uncurryThis(WeakMap.prototype.get),
     WeakMapPrototypeSet: uncurryThis(WeakMap.prototype.set),
     WeakSet,
+    WeakRefPrototypeDeref: uncurryThis(WeakRef.prototype.deref),
     WeakSetPrototypeAdd: uncurryThis(WeakSet.prototype.add),
     WeakSetPrototypeHas: uncurryThis(WeakSet.prototype.has),
     globalThis,
@@ -166,9 +168,6 @@
     throw new P.TypeError("Illegal invocation");
   }
 
-  // Makes a class look like a WebIDL interface: operations and attributes, on the prototype and
-  // static ones, are enumerable (class syntax makes them non-enumerable), and the prototype
-  // carries Symbol.toStringTag. https://webidl.spec.whatwg.org/#interface-prototype-object
   // The prototypes of built-in interfaces, so that inspect() can show a platform object by
   // its attributes (their getters have no side effects).
   const interfacePrototypes = new P.WeakSet();
@@ -177,6 +176,13 @@
     return P.WeakSetPrototypeHas(interfacePrototypes, value);
   }
 
+  // The getters of [LegacyUnforgeable] attributes, which live on each instance: the only own
+  // accessors inspect() may call (a script's own getters may have side effects).
+  const unforgeableGetters = new P.WeakSet();
+
+  // Makes a class look like a WebIDL interface: operations and attributes, on the prototype and
+  // static ones, are enumerable (class syntax makes them non-enumerable), and the prototype
+  // carries Symbol.toStringTag. https://webidl.spec.whatwg.org/#interface-prototype-object
   function configureInterface(Class, name = Class.name) {
     const proto = Class.prototype;
     P.WeakSetPrototypeAdd(interfacePrototypes, proto);
@@ -343,6 +349,7 @@
     illegalInvocation,
     configureInterface,
     isInterfacePrototype,
+    unforgeableGetters,
     defineConstants,
     definePairIterator,
     newPromiseCapability,

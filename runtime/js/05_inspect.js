@@ -6,7 +6,7 @@
 // promise's state comes from an op (`op_console_value_details`).
 ((ops, internals) => {
   const P = internals.primordials;
-  const { isInterfacePrototype, typedArrayName } = internals.infra;
+  const { isInterfacePrototype, typedArrayName, unforgeableGetters } = internals.infra;
 
   // Entries of an object fit on one line when their widths (plus separators and a little
   // slack) fit in this many columns.
@@ -415,6 +415,7 @@
       for (const key of P.ObjectKeys(holder)) {
         const desc = P.ObjectGetOwnPropertyDescriptor(holder, key);
         if (desc.get === undefined || P.ArrayPrototypeIncludes(seen, key)) continue;
+        if (holder === value && !P.WeakSetPrototypeHas(unforgeableGetters, desc.get)) continue;
         P.ArrayPrototypePush(seen, key);
         try {
           P.ArrayPrototypePush(group, [key, P.ReflectApply(desc.get, value, [])]);

@@ -199,6 +199,7 @@
         enumerable: true,
         configurable: false,
       });
+      P.WeakSetPrototypeAdd(internals.infra.unforgeableGetters, isTrustedDescriptor.get);
 
       eventState = {
         isEvent: (v) => isObject(v) && #type in v,

@@ -29,7 +29,8 @@
         dependent: false,
         sourceSignals: null,
         // WeakRefs, so that a long-lived signal does not keep every dependent alive; dead
-        // ones are swept as the set grows (see `addDependent`).
+        // ones are swept as the list grows (see `addDependent`). Each dependent is added once:
+        // createDependentSignal links a source at most once per dependent.
         dependentSignals: null,
         liveDependents: 0,
       };
@@ -120,8 +121,9 @@
     s.reason = reason === undefined ? defaultReason() : reason;
     // 3-4.
     const dependentsToAbort = [];
-    for (const ref of s.dependentSignals ?? []) {
-      const dependent = ref.deref();
+    const refs = s.dependentSignals ?? [];
+    for (let i = 0; i < refs.length; i++) {
+      const dependent = P.WeakRefPrototypeDeref(refs[i]);
       if (dependent === undefined) continue;
       const d = signalSlots(dependent);
       if (!d.aborted) {
@@ -133,7 +135,7 @@
     // 5.
     runAbortSteps(signal);
     // 6.
-    for (const dependent of dependentsToAbort) runAbortSteps(dependent);
+    for (let i = 0; i < dependentsToAbort.length; i++) runAbortSteps(dependentsToAbort[i]);
   }
 
   // https://dom.spec.whatwg.org/#run-the-abort-steps
@@ -141,9 +143,12 @@
     const s = signalSlots(signal);
     // 1-2.
     if (s.algorithms !== null) {
-      const algorithms = [...s.algorithms];
+      const algorithms = [];
+      P.SetPrototypeForEach(s.algorithms, (algorithm) => P.ArrayPrototypePush(algorithms, algorithm));
       s.algorithms = null;
-      for (const algorithm of algorithms) internals.callAndReport(algorithm, undefined, []);
+      for (let i = 0; i < algorithms.length; i++) {
+        internals.callAndReport(algorithms[i], undefined, []);
+      }
     }
     // 3.
     const event = new Event("abort");
@@ -186,17 +191,20 @@
     return result;
   }
 
-  // Adds a dependent to a source signal's set. A server may derive a signal from one
-  // long-lived source per request: when the set has doubled since its last sweep, the refs
+  // Adds a dependent to a source signal's list. A server may derive a signal from one
+  // long-lived source per request: when the list has doubled since its last sweep, the refs
   // of collected dependents are dropped, so it stays proportional to the live ones.
   function addDependent(s, dependent) {
-    s.dependentSignals ??= new P.Set();
-    P.SetPrototypeAdd(s.dependentSignals, new SafeWeakRef(dependent));
-    if (s.dependentSignals.size > 2 * s.liveDependents + 16) {
-      for (const ref of [...s.dependentSignals]) {
-        if (ref.deref() === undefined) P.SetPrototypeDelete(s.dependentSignals, ref);
+    s.dependentSignals ??= [];
+    const refs = s.dependentSignals;
+    P.ArrayPrototypePush(refs, new SafeWeakRef(dependent));
+    if (refs.length > 2 * s.liveDependents + 16) {
+      let kept = 0;
+      for (let i = 0; i < refs.length; i++) {
+        if (P.WeakRefPrototypeDeref(refs[i]) !== undefined) refs[kept++] = refs[i];
       }
-      s.liveDependents = s.dependentSignals.size;
+      refs.length = kept;
+      s.liveDependents = kept;
     }
   }
 

@@ -21,7 +21,9 @@
 // does for types with a finite buffer. A runtime warning is logged the first time.
 ((ops, internals) => {
   const P = internals.primordials;
-  const { configureInterface, illegalConstructor, illegalInvocation } = internals.infra;
+  const {
+    configureInterface, illegalConstructor, illegalInvocation, kPlatformBrand,
+  } = internals.infra;
   const webidl = internals.webidl;
   const { converters } = webidl;
 
@@ -81,6 +83,7 @@
     // https://w3c.github.io/performance-timeline/#dfn-initialize-a-performanceentry
     constructor(token = undefined, name, entryType, startTime, duration) {
       if (token !== kCreate) illegalConstructor();
+      this[kPlatformBrand] = "PerformanceEntry";
       // Every entry gets its id when made rather than when queued: an id is never unset.
       this.#id = generateId();
       this.#name = name;
@@ -252,6 +255,7 @@
 
     constructor(token = undefined, entryList) {
       if (token !== kCreate) illegalConstructor();
+      this[kPlatformBrand] = "PerformanceObserverEntryList";
       this.#entryList = entryList;
     }
 
@@ -304,6 +308,7 @@
     #requiresDroppedEntries = false;
 
     constructor(callback) {
+      this[kPlatformBrand] = "PerformanceObserver";
       const prefix = "Failed to construct 'PerformanceObserver'";
       webidl.requiredArguments(arguments.length, 1, prefix);
       this.#callback = converters.Function(callback, prefix, "Argument 1");

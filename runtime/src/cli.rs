@@ -378,7 +378,7 @@ async fn serve_until_terminated(
     let stopped = async {
         let _ = stopped.await;
     };
-    let server = tokio::task::spawn_local(crate::serve::serve(
+    let mut server = tokio::task::spawn_local(crate::serve::serve(
         listener,
         worker.task_sender(),
         slot,
@@ -389,6 +389,14 @@ async fn serve_until_terminated(
         _ = terminate.readable() => {}
     }
     let _ = stop.send(());
+    if worker.limit_hit().is_none() {
+        tokio::select! {
+            () = worker.run_event_loop(RunUntil::Forever) => {}
+            _ = &mut server => {}
+            () = tokio::time::sleep(grace) => {}
+        }
+    }
+    // A limit may also trip while draining.
     if let Some(hit) = worker.limit_hit() {
         // JS was terminated mid-task: nothing it had in flight can be trusted to finish.
         server.abort();
@@ -398,11 +406,6 @@ async fn serve_until_terminated(
             code: 3,
             message: format!("{}; exiting to be replaced", hit.describe()),
         });
-    }
-    tokio::select! {
-        () = worker.run_event_loop(RunUntil::Forever) => {}
-        _ = server => {}
-        () = tokio::time::sleep(grace) => {}
     }
     Ok(())
 }

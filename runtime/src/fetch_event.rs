@@ -321,7 +321,9 @@ async fn read_chunk(
     loop {
         match body.frame().await {
             None => {
-                state.borrow_mut().body_sources.remove(&rid);
+                let mut state = state.borrow_mut();
+                state.body_sources.remove(&rid);
+                state.request_bodies.remove(&rid);
                 return Ok(OpValue::Null);
             }
             Some(Ok(frame)) => match frame.into_data() {
@@ -330,7 +332,9 @@ async fn read_chunk(
                 _ => continue,
             },
             Some(Err(error)) => {
-                state.borrow_mut().body_sources.remove(&rid);
+                let mut state = state.borrow_mut();
+                state.body_sources.remove(&rid);
+                state.request_bodies.remove(&rid);
                 return Err(OpError::type_error(format!(
                     "error reading the request body: {error}"
                 )));
@@ -340,11 +344,14 @@ async fn read_chunk(
 }
 
 op! {
-    /// Drops request body `rid` (the stream was cancelled, or nobody read it by the time the
-    /// answer was out): JS can no longer read it, and what is left is drained.
+    /// Drops body `rid` (the stream was cancelled, or nobody read an upload by the time the
+    /// answer was out): JS can no longer read it. What is left of an upload is drained; a
+    /// fetch() response's is dropped, which closes its connection.
     fn op_body_discard(scope, rid: u32) -> OpResult<()> {
-        let source = state(scope).borrow_mut().body_sources.remove(&rid);
-        if let Some(source) = source {
+        let state = state(scope);
+        let mut state = state.borrow_mut();
+        let source = state.body_sources.remove(&rid);
+        if let (Some(source), true) = (source, state.request_bodies.remove(&rid)) {
             tokio::task::spawn_local(drain_unread(source));
         }
         Ok(())

@@ -141,6 +141,9 @@ pub struct WorkerState {
     next_promise: u32,
     pub responders: HashMap<u32, Responder>,
     pub body_sources: HashMap<u32, BodySource>,
+    /// Which of `body_sources` are uploads to this server (the others are fetch() responses):
+    /// only those are drained when discarded.
+    pub request_bodies: std::collections::HashSet<u32>,
     pub body_sinks: HashMap<u32, BodySink>,
     next_rid: u32,
     /// Native decoders of `TextDecoder` streams in progress.
@@ -166,6 +169,7 @@ impl WorkerState {
             next_promise: 1,
             responders: HashMap::new(),
             body_sources: HashMap::new(),
+            request_bodies: Default::default(),
             body_sinks: HashMap::new(),
             next_rid: 1,
             decoders: Default::default(),

@@ -449,12 +449,12 @@ impl Worker {
         blockers
     }
 
-    /// A handle for the server to queue requests on this worker's loop.
     /// How many exceptions and promise rejections were reported uncaught so far.
     pub fn uncaught(&self) -> usize {
         self.state.borrow().uncaught
     }
 
+    /// A handle for the server to queue requests on this worker's loop.
     pub fn task_sender(&self) -> mpsc::UnboundedSender<Task> {
         self.state.borrow().tasks.clone()
     }
@@ -693,6 +693,7 @@ impl Worker {
                 let body_rid = state.next_rid();
                 let source = Rc::new(tokio::sync::Mutex::new(request.body));
                 state.body_sources.insert(body_rid, source);
+                state.request_bodies.insert(body_rid);
                 body_rid
             });
             (rid, body_rid)

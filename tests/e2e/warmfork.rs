@@ -322,3 +322,50 @@ async fn a_clone_above_its_rss_limit_is_replaced() {
     }
     assert!(eventually_ok(&server, "/", Duration::from_secs(5)).await);
 }
+
+/// The CPU time (user + system) a process has used so far.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // The fields after the command name, which is in parentheses and may contain spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // SAFETY: sysconf has no preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+    Duration::from_millis(ticks * 1000 / per_second)
+}
+
+#[test]
+fn a_queued_connection_no_clone_can_take_does_not_make_the_supervisor_spin() {
+    let server = Server::start(
+        &fixture("warmfork/dies_young.js"),
+        &["--workers", "1", "--min-workers", "0"],
+    );
+    // A connection that waits in the accept queue: every clone dies before accepting it.
+    let mut stream = std::net::TcpStream::connect(
+        server
+            .url("/")
+            .trim_start_matches("http://")
+            .trim_end_matches('/'),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut stream, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let before = cpu_time(server.pid());
+    std::thread::sleep(Duration::from_secs(2));
+    let used = cpu_time(server.pid()) - before;
+    // Waiting out the clone backoff costs next to nothing; a loop woken by the readable
+    // listener at every pass would use most of a core.
+    assert!(
+        used < Duration::from_millis(500),
+        "the supervisor used {used:?} of CPU in 2 s"
+    );
+    assert!(
+        server.wait_for_stderr("replacing it"),
+        "{}",
+        server.stderr()
+    );
+}

@@ -187,6 +187,16 @@ test("platform objects show their attributes", () => {
   assert.equal(logged("console.log(Object.create(TextEncoder.prototype))"), "TextEncoder {}");
 });
 
+test("inspecting a platform object runs no getter a script put on it", () => {
+  const out = logged(`
+    globalThis.calls = 0;
+    const event = new Event("x");
+    Object.defineProperty(event, "spy", { get() { calls++; return 1; }, enumerable: true });
+    console.log(event);`);
+  assert.match(out, /isTrusted: false/);
+  assert.equal(rt.run("calls"), 0);
+});
+
 test("levels and streams", () => {
   rt.printed.length = 0;
   rt.run("console.debug('d'); console.info('i'); console.warn('w'); console.error('e');");

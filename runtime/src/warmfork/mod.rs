@@ -43,9 +43,9 @@ pub struct Shared {
     pub supervisor: libc::pid_t,
 }
 
-/// How often the supervisor looks at the slots (to scale when every clone is busy, to retire
-/// idle ones). Everything else wakes it at once: a child's exit (SIGCHLD), SIGTERM/SIGINT,
-/// a message from the seed, or a connection waiting while no clone exists.
+/// How often the supervisor looks at the slots while it may have to scale up (every clone
+/// busy). Everything else wakes it at once: a child's exit (SIGCHLD), SIGTERM/SIGINT, a
+/// message from the seed, or a connection waiting while no clone exists.
 const TICK: Duration = Duration::from_millis(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
@@ -58,6 +58,8 @@ extern "C" fn on_terminate(_: libc::c_int) {
 
 /// The write end of the supervisor's wake-up pipe, written by its signal handlers.
 static WAKE_PIPE: AtomicI32 = AtomicI32::new(-1);
+/// Its read end, which the seed closes (the pipe is the supervisor's alone).
+static WAKE_PIPE_READ: AtomicI32 = AtomicI32::new(-1);
 
 extern "C" fn on_child_exit(_: libc::c_int) {
     wake_supervisor();
@@ -81,6 +83,7 @@ fn wake_pipe() -> std::io::Result<std::os::fd::OwnedFd> {
         return Err(std::io::Error::last_os_error());
     }
     WAKE_PIPE.store(fds[1], Ordering::SeqCst);
+    WAKE_PIPE_READ.store(fds[0], Ordering::SeqCst);
     // SAFETY: fds[0] is a fresh fd nobody else owns.
     Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fds[0]) })
 }
@@ -238,9 +241,11 @@ pub fn supervise(
         supervisor.scale();
         supervisor.enforce_rss();
         // With no clone alive or on its way, a queued connection means: scale from zero now.
+        // Only while a clone can be asked for: the connection stays queued until one accepts
+        // it, so watching it meanwhile would wake the loop at once, again and again.
         let idle = supervisor.clones.is_empty() && supervisor.requested == 0;
-        let listener = idle.then_some(&shared.listener);
-        wait_for_work(&wake, supervisor.seed.as_ref(), listener, TICK);
+        let listener = (idle && supervisor.can_request_clone()).then_some(&shared.listener);
+        wait_for_work(&wake, supervisor.seed.as_ref(), listener, supervisor.tick());
     }
 }
 
@@ -256,10 +261,12 @@ fn spawn_seed(seed_main: &dyn Fn(UnixStream) -> i32) -> std::io::Result<Seed> {
         drop(ours);
         // The supervisor's handlers and wake-up pipe are its own.
         set_signal(libc::SIGCHLD, libc::SIG_DFL);
-        let wake = WAKE_PIPE.swap(-1, Ordering::SeqCst);
-        if wake >= 0 {
-            // SAFETY: the seed's copy of the supervisor's write end, unused here.
-            unsafe { libc::close(wake) };
+        for end in [&WAKE_PIPE, &WAKE_PIPE_READ] {
+            let fd = end.swap(-1, Ordering::SeqCst);
+            if fd >= 0 {
+                // SAFETY: the seed's copy of one end of the supervisor's pipe, unused here.
+                unsafe { libc::close(fd) };
+            }
         }
         set_signal(libc::SIGTERM, libc::SIG_DFL);
         // A terminal's Ctrl-C reaches the whole process group: the supervisor drains the
@@ -438,6 +445,25 @@ impl Supervisor<'_> {
             }
         }
         self.retire_idle(live);
+    }
+
+    /// Whether [`Self::request_clone`] could send a request now.
+    fn can_request_clone(&self) -> bool {
+        self.seed.as_ref().is_some_and(|seed| seed.ready)
+            && self.clone_backoff.due()
+            && self.shared.slots.free().is_some()
+    }
+
+    /// How long the supervisor may sleep when nothing wakes it: [`TICK`] while clones run
+    /// below the maximum (all of them turning busy asks for one more); otherwise it only
+    /// retires idle clones, checks RSS and waits out backoffs, for which 100 ms is prompt.
+    fn tick(&self) -> Duration {
+        let live = self.clones.iter().filter(|clone| !clone.retiring).count();
+        if live > 0 && live < self.options.max_workers {
+            TICK
+        } else {
+            Duration::from_millis(100)
+        }
     }
 
     fn request_clone(&mut self) -> bool {
@@ -622,10 +648,9 @@ pub struct Birth {
 /// clone (which then runs [`crate::cli`]'s clone body), `None` when the seed should exit.
 pub fn seed_loop(control: &mut UnixStream) -> Option<Birth> {
     // Once, here: from now on the seed runs no JS and V8 maps nothing new, so the mappings
-    // that clones must inherit are all there, and each fork is spared the pass.
-    let dofork = fork::undo_dontfork()
-        .map(drop)
-        .map_err(|e| format!("cannot mark memory DOFORK: {e}"));
+    // that clones must inherit are all there, and each fork is spared the pass. A pass that
+    // failed (reading /proc) is tried again at the next request.
+    let mut dofork_done = fork::undo_dontfork().is_ok();
     if control.write_all(b"ready\n").is_err() {
         return None;
     }
@@ -644,7 +669,14 @@ pub fn seed_loop(control: &mut UnixStream) -> Option<Birth> {
             continue;
         };
         let requested = Instant::now();
-        match dofork.clone().and_then(|()| fork_clone()) {
+        let dofork = if dofork_done {
+            Ok(())
+        } else {
+            fork::undo_dontfork()
+                .map(|_| dofork_done = true)
+                .map_err(|e| format!("cannot mark memory DOFORK: {e}"))
+        };
+        match dofork.and_then(|()| fork_clone()) {
             Ok(0) => {
                 return Some(Birth {
                     slot,
