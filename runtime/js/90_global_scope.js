@@ -42,12 +42,22 @@
   }
 
   // An operation function for the global: `fn`'s name and length, the receiver check, then
-  // `fn` itself. A method, so not a constructor, as WebIDL operations are not.
+  // `fn` itself. A method, so not a constructor, as WebIDL operations are not. Calls with up
+  // to two arguments (nearly all) pass them on directly, with no array made per call.
   function globalOperation(name, fn) {
     const operation = {
-      [name](...args) {
+      [name](a, b) {
         globalReceiver(this);
-        return P.ReflectApply(fn, globalObject, args);
+        switch (arguments.length) {
+          case 0:
+            return fn();
+          case 1:
+            return fn(a);
+          case 2:
+            return fn(a, b);
+          default:
+            return P.ReflectApply(fn, undefined, arguments);
+        }
       },
     }[name];
     P.ObjectDefineProperty(operation, "length", { value: fn.length, configurable: true });
