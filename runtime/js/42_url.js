@@ -289,7 +289,8 @@
     static #assign(url, which, name, value) {
       URL.#check(url);
       value = converters.USVString(value, setterPrefix(name), "Value");
-      url.#c = ops.op_url_set(url.#c[HREF], which, value);
+      // Null only if the runtime could not build the result: the URL stays as it was.
+      url.#c = ops.op_url_set(url.#c[HREF], which, value) ?? url.#c;
     }
 
     static {
@@ -300,7 +301,7 @@
         // becomes the serialized list (the empty string sets it to null, which the search
         // setter does for "").
         setQuery(url, serialized) {
-          url.#c = ops.op_url_set(url.#c[HREF], SET_SEARCH, serialized);
+          url.#c = ops.op_url_set(url.#c[HREF], SET_SEARCH, serialized) ?? url.#c;
         },
       };
     }
