@@ -49,6 +49,11 @@ impl<'s> ToV8<'s> for Parsed {
     }
 }
 
+/// The serialization of `input` parsed as an absolute URL, or None if it does not parse.
+pub fn href(input: &str) -> Option<String> {
+    parse(input, None).map(|url| url.href().to_owned())
+}
+
 fn parse(href: &str, base: Option<&str>) -> Option<Url> {
     // A base URL that fails the host check below fails the whole parse, as it would alone.
     if let Some(base) = base.filter(|base| has_punycode_label(base)) {

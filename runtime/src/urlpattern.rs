@@ -181,7 +181,7 @@ impl<'s> FromV8<'s> for InitParts {
 
 impl InitParts {
     /// The init with its base URL parsed; a base URL that does not parse is an error.
-    fn into_init(self) -> Result<UrlPatternInit, url::ParseError> {
+    fn into_init(self) -> Result<UrlPatternInit, String> {
         let mut parts = self.0.into_iter();
         let mut next = || parts.next().flatten();
         Ok(UrlPatternInit {
@@ -193,7 +193,7 @@ impl InitParts {
             pathname: next(),
             search: next(),
             hash: next(),
-            base_url: next().map(|base| url::Url::parse(&base)).transpose()?,
+            base_url: next().map(|base| base_url(&base)).transpose()?,
         })
     }
 }
@@ -241,6 +241,14 @@ enum PatternInput {
     Init(InitParts),
 }
 
+/// A base URL for the urlpattern crate, which takes the `url` crate's type. Ada, the parser
+/// of `URL`, decides first (the two differ on some file: and Punycode inputs), so that
+/// URLPattern and URL agree on which bases are valid and what they mean.
+fn base_url(base: &str) -> Result<url::Url, String> {
+    let href = crate::url::href(base).ok_or_else(|| format!("invalid base URL {base:?}"))?;
+    url::Url::parse(&href).map_err(|error| format!("invalid base URL {base:?}: {error}"))
+}
+
 fn pattern_error(error: impl std::fmt::Display) -> OpError {
     OpError::type_error(format!("Failed to construct 'URLPattern': {error}"))
 }
@@ -273,7 +281,7 @@ op! {
             REGEXP_ERROR.set(None);
             let init = match input {
                 PatternInput::Constructor(pattern) => {
-                    let base = base.map(|base| url::Url::parse(&base)).transpose();
+                    let base = base.map(|base| base_url(&base)).transpose();
                     let base = base.map_err(pattern_error)?;
                     UrlPatternInit::parse_constructor_string::<V8RegExp>(&pattern, base)
                         .map_err(crate_error)?
