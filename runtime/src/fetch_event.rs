@@ -149,6 +149,7 @@ impl<'s> FromV8<'s> for BodyInit {
 
 fn build_response(
     status: u16,
+    status_text: String,
     headers: Vec<ByteString>,
     body: ResponseBody,
 ) -> OpResult<http::Response<ResponseBody>> {
@@ -158,8 +159,16 @@ fn build_response(
         ));
     }
     let mut response = http::Response::new(body);
-    *response.status_mut() = http::StatusCode::from_u16(status)
+    let code = http::StatusCode::from_u16(status)
         .map_err(|_| OpError::range_error(format!("invalid status code {status}")))?;
+    *response.status_mut() = code;
+    // HTTP/1 sends the script's statusText as the reason phrase when it is not the usual one
+    // (HTTP/2 has none). Response() already refused text that is not a reason phrase.
+    if !status_text.is_empty() && code.canonical_reason() != Some(status_text.as_str()) {
+        if let Ok(reason) = hyper::ext::ReasonPhrase::try_from(status_text) {
+            response.extensions_mut().insert(reason);
+        }
+    }
     let map = response.headers_mut();
     for pair in headers.chunks_exact(2) {
         let name = http::HeaderName::from_bytes(&pair[0].0)
@@ -207,18 +216,16 @@ op! {
         scope,
         rid: u32,
         status: u16,
-        _status_text: String,
+        status_text: String,
         headers: Vec<ByteString>,
         body: Option<BodyInit>,
     ) -> OpResult<()> {
-        // TODO(conform): hyper sends the canonical reason phrase; a custom statusText needs
-        // hyper's ReasonPhrase extension.
         let body = match body {
             None => ResponseBody::empty(),
             Some(BodyInit::Text(text)) => ResponseBody::Full(Some(Bytes::from(text))),
             Some(BodyInit::Bytes(bytes)) => ResponseBody::Full(Some(Bytes::from(bytes.0))),
         };
-        let response = build_response(status, headers, body)?;
+        let response = build_response(status, status_text, headers, body)?;
         let responder = take_responder(scope, rid)?;
         // The client may have gone away meanwhile; there is nobody left to tell.
         let _ = responder.send(response);
@@ -232,12 +239,12 @@ op! {
         scope,
         rid: u32,
         status: u16,
-        _status_text: String,
+        status_text: String,
         headers: Vec<ByteString>,
     ) -> OpResult<u32> {
         let (sender, receiver) = mpsc::channel(SINK_CAPACITY);
         let body = ResponseBody::Stream { receiver, ended: false };
-        let response = build_response(status, headers, body)?;
+        let response = build_response(status, status_text, headers, body)?;
         let responder = take_responder(scope, rid)?;
         let _ = responder.send(response);
         let state = state(scope);

@@ -295,3 +295,31 @@ async fn sigterm_finishes_the_request_in_flight_then_exits_0() {
     assert_eq!(response.text().await.unwrap(), "slow done");
     assert_eq!(server.wait_exit(Duration::from_secs(5)), Some(0));
 }
+
+/// The status line of a plain HTTP/1.1 GET of `path`.
+fn status_line(server: &Server, path: &str) -> String {
+    use std::io::{BufRead, Write};
+    let address = server
+        .url("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(stream)
+        .read_line(&mut line)
+        .unwrap();
+    line.trim_end().to_owned()
+}
+
+#[test]
+fn a_custom_status_text_is_the_http1_reason_phrase() {
+    let server = Server::start(&fixture("status_text.js"), &[]);
+    assert_eq!(status_line(&server, "/custom"), "HTTP/1.1 200 Fine Thanks");
+    assert_eq!(status_line(&server, "/"), "HTTP/1.1 200 OK");
+}
