@@ -19,7 +19,8 @@
 // to take about BATCH_MS (after one untimed warm-up call; a batch must be that slow twice),
 // runs ROUNDS batches and prints one line:
 //
-//   bench <TAB> name <TAB> median ns per operation <TAB> ns per operation of every round, comma-separated
+//   bench <TAB> name <TAB> median ns per operation <TAB> ns per operation of every round,
+//   comma-separated
 //
 // Before the first case it prints `plan <TAB> name <TAB> name ...` (every registered case), and
 // for a case that throws or rejects `fail <TAB> name <TAB> message`; the other cases still run,

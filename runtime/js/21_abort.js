@@ -144,7 +144,8 @@
     // 1-2.
     if (s.algorithms !== null) {
       const algorithms = [];
-      P.SetPrototypeForEach(s.algorithms, (algorithm) => P.ArrayPrototypePush(algorithms, algorithm));
+      P.SetPrototypeForEach(s.algorithms,
+        (algorithm) => P.ArrayPrototypePush(algorithms, algorithm));
       s.algorithms = null;
       for (let i = 0; i < algorithms.length; i++) {
         internals.callAndReport(algorithms[i], undefined, []);

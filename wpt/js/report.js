@@ -17,7 +17,8 @@
   // Lone surrogates (some URL tests have them in their names) become U+FFFD: the runner reads
   // the lines as UTF-8 JSON, which cannot carry them.
   const wellFormed = (s) => (typeof s.toWellFormed === "function" ? s.toWellFormed() : s);
-  const text = (value) => (value === undefined || value === null ? null : wellFormed(String(value)));
+  const text = (value) =>
+    (value === undefined || value === null ? null : wellFormed(String(value)));
   const subtest = (test) => ({
     name: wellFormed(String(test.name)),
     status: SUBTEST_STATUS[test.status] ?? "FAIL",

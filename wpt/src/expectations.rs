@@ -638,8 +638,11 @@ api/:
         let mut expectations = Expectations::default();
         expectations.dirs.insert(
             "url".into(),
-            parse("a.any.js:\n  subtests:\n    old:\n      status: FAIL\n      reason: known\n    other: FAIL\n  reason: file\n")
-                .unwrap(),
+            parse(concat!(
+                "a.any.js:\n  subtests:\n    old:\n      status: FAIL\n      reason: known\n",
+                "    other: FAIL\n  reason: file\n",
+            ))
+            .unwrap(),
         );
         expectations.record(
             test,

@@ -569,25 +569,29 @@ mod tests {
         assert_eq!(c.output, "hello from the test\n");
     }
 
-    #[test]
-    fn any_main_imports_harness_then_meta_scripts_then_the_test() {
-        let test = &tests_of("url/a.any.js", "// META: title=T\n")[0];
+    const HARNESS_URL: &str = "http://web-platform.test:1/resources/testharness.js";
+
+    /// main.js for `test`, with the prelude, harness and report as 01-03 and `source` as 04.
+    fn main_of(test: &TestCase, source: &str) -> String {
         let harness = [
             "./02-testharness.js".to_string(),
             "./03-report.js".to_string(),
         ];
         let mut imports = ImportMap::default();
-        imports.add(
-            "http://web-platform.test:1/resources/testharness.js",
-            harness.to_vec(),
-        );
-        let js = main_js(
+        imports.add(HARNESS_URL, harness.to_vec());
+        main_js(
             test,
             "./01-prelude.js",
             &harness,
             &imports,
-            &["./04-a.any.js".into()],
-        );
+            &[source.into()],
+        )
+    }
+
+    #[test]
+    fn any_main_imports_harness_then_meta_scripts_then_the_test() {
+        let test = &tests_of("url/a.any.js", "// META: title=T\n")[0];
+        let js = main_of(test, "./04-a.any.js");
         let at = |s: &str| js.find(s).unwrap_or_else(|| panic!("{s} in {js}"));
         assert!(at("./01-prelude.js") < at("./02-testharness.js"));
         assert!(at("./02-testharness.js") < at("./03-report.js"));
@@ -603,25 +607,9 @@ mod tests {
     #[test]
     fn worker_main_maps_the_harness_url_and_leaves_done_to_the_test() {
         let test = &tests_of("dom/e.worker.js", "")[0];
-        let harness = [
-            "./02-testharness.js".to_string(),
-            "./03-report.js".to_string(),
-        ];
-        let mut imports = ImportMap::default();
-        imports.add(
-            "http://web-platform.test:1/resources/testharness.js",
-            harness.to_vec(),
-        );
-        let js = main_js(
-            test,
-            "./01-prelude.js",
-            &harness,
-            &imports,
-            &["./04-e.worker.js".into()],
-        );
-        assert!(js.contains(
-            "[\"http://web-platform.test:1/resources/testharness.js\", [\"./02-testharness.js\", \"./03-report.js\"]]"
-        ));
+        let js = main_of(test, "./04-e.worker.js");
+        let mapping = format!("[\"{HARNESS_URL}\", [\"./02-testharness.js\", \"./03-report.js\"]]");
+        assert!(js.contains(&mapping), "{js}");
         assert!(!js.contains("done();"));
         assert!(!js.contains("self.GLOBAL"));
     }

@@ -18,7 +18,10 @@ const Order = z.object({
   id: z.string().uuid(),
   customer: z.object({ name: z.string().min(1), email: z.string().email() }),
   items: z
-    .array(z.object({ sku: z.string().regex(/^[A-Z]{3}-\d{4}$/), qty: z.number().int().positive() }))
+    .array(z.object({
+      sku: z.string().regex(/^[A-Z]{3}-\d{4}$/),
+      qty: z.number().int().positive(),
+    }))
     .nonempty(),
   placed: z.string().datetime(),
 });
@@ -32,13 +35,15 @@ const sample = {
 const checked = Order.parse(sample);
 
 const readme = _.range(40)
-  .map((i) => `## Section ${i}\n\nSome *text* with a [link](https://example.com/${i}) and \`code\`.\n\n- a\n- b\n`)
+  .map((i) => `## Section ${i}\n\n` +
+    `Some *text* with a [link](https://example.com/${i}) and \`code\`.\n\n- a\n- b\n`)
   .join("\n");
 const page = marked.parse(readme);
 
 const day = new Date(Date.UTC(2026, 11, 4));
 const calendar = _.range(365).map((i) => dates.format(dates.addDays(day, i), "yyyy-MM-dd EEE"));
-const config = YAML.parse(YAML.stringify({ routes: _.range(50).map((i) => ({ path: `/r/${i}`, ttl: i })) }));
+const routes = _.range(50).map((i) => ({ path: `/r/${i}`, ttl: i }));
+const config = YAML.parse(YAML.stringify({ routes }));
 const bySku = _.keyBy(checked.items, "sku");
 const body = JSON.stringify({
   libraries,

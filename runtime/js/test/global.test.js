@@ -59,11 +59,14 @@ test("members of the global check their receiver, and accept undefined", () => {
   const r = loadRuntime();
   const out = r.run(`
     const other = Object.create(globalThis);
-    const throwsTypeError = (f) => { try { f(); return false; } catch (e) { return e instanceof TypeError; } };
+    const throwsTypeError = (f) => {
+      try { f(); return false; } catch (e) { return e instanceof TypeError; }
+    };
     [
       throwsTypeError(() => other.setTimeout(() => {}, 1)),
       throwsTypeError(() => Object.getOwnPropertyDescriptor(globalThis, "self").get.call({})),
-      throwsTypeError(() => Object.getOwnPropertyDescriptor(globalThis, "onerror").set.call({}, null)),
+      throwsTypeError(
+        () => Object.getOwnPropertyDescriptor(globalThis, "onerror").set.call({}, null)),
       Object.getOwnPropertyDescriptor(globalThis, "self").get.call(undefined) === globalThis,
       btoa.call(null, "a"),
       setTimeout.name, setTimeout.length, "prototype" in setTimeout,
