@@ -139,13 +139,8 @@
   }
   configureInterface(Clients);
 
-  function illegalInvocationError() {
-    try {
-      illegalInvocation();
-    } catch (error) {
-      return error;
-    }
-  }
+  // What illegalInvocation() throws, for operations that return a promise and so reject.
+  const illegalInvocationError = () => new P.TypeError("Illegal invocation");
 
   // https://w3c.github.io/ServiceWorker/#service-worker-global-scope-skipwaiting
   function skipWaiting() {

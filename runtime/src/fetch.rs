@@ -14,7 +14,7 @@ use http_body_util::Full;
 use hyper_util::rt::TokioIo;
 
 use crate::bindings::{OpError, OpResult};
-use crate::fetch_event::{BodyInit, ByteString};
+use crate::fetch_event::{BodyEntry, BodyInit, ByteString};
 use crate::op;
 use crate::state::{spawn_op, state, OpValue, SharedState};
 
@@ -218,9 +218,12 @@ fn finish(
     let body = (!hyper::body::Body::is_end_stream(&body)).then(|| {
         let mut state = state.borrow_mut();
         let rid = state.next_rid();
-        state
-            .body_sources
-            .insert(rid, Rc::new(tokio::sync::Mutex::new(body)));
+        let source = Rc::new(tokio::sync::Mutex::new(body));
+        let entry = BodyEntry {
+            source,
+            upload: false,
+        };
+        state.body_sources.insert(rid, entry);
         rid
     });
     FetchedResponse {

@@ -37,6 +37,13 @@ pub type Responder = oneshot::Sender<http::Response<ResponseBody>>;
 /// A request body JS reads from. Reads are serialised by the lock (JS issues one at a time).
 pub type BodySource = Rc<tokio::sync::Mutex<Incoming>>;
 
+/// A body JS can read, by resource id: an upload to this server or a fetch() response's.
+/// Only an upload is drained when discarded.
+pub struct BodyEntry {
+    pub source: BodySource,
+    pub upload: bool,
+}
+
 /// What a streamed response's channel carries: a chunk, the clean end (`Ok(None)`, sent by
 /// `op_body_close`), or an abort. A channel that closes without the clean end is an abort
 /// too, so a body cut short (a worker that stopped, a dropped sink) never looks complete.
@@ -313,7 +320,7 @@ op! {
             .borrow()
             .body_sources
             .get(&rid)
-            .cloned()
+            .map(|entry| entry.source.clone())
             .ok_or_else(|| OpError::type_error(format!("request body {rid} is closed")))?;
         Ok(spawn_op(scope, read_chunk(state, rid, source)))
     }
@@ -328,9 +335,7 @@ async fn read_chunk(
     loop {
         match body.frame().await {
             None => {
-                let mut state = state.borrow_mut();
-                state.body_sources.remove(&rid);
-                state.request_bodies.remove(&rid);
+                state.borrow_mut().body_sources.remove(&rid);
                 return Ok(OpValue::Null);
             }
             Some(Ok(frame)) => match frame.into_data() {
@@ -339,9 +344,7 @@ async fn read_chunk(
                 _ => continue,
             },
             Some(Err(error)) => {
-                let mut state = state.borrow_mut();
-                state.body_sources.remove(&rid);
-                state.request_bodies.remove(&rid);
+                state.borrow_mut().body_sources.remove(&rid);
                 return Err(OpError::type_error(format!(
                     "error reading the request body: {error}"
                 )));
@@ -355,10 +358,8 @@ op! {
     /// answer was out): JS can no longer read it. What is left of an upload is drained; a
     /// fetch() response's is dropped, which closes its connection.
     fn op_body_discard(scope, rid: u32) -> OpResult<()> {
-        let state = state(scope);
-        let mut state = state.borrow_mut();
-        let source = state.body_sources.remove(&rid);
-        if let (Some(source), true) = (source, state.request_bodies.remove(&rid)) {
+        let entry = state(scope).borrow_mut().body_sources.remove(&rid);
+        if let Some(BodyEntry { source, upload: true }) = entry {
             tokio::task::spawn_local(drain_unread(source));
         }
         Ok(())

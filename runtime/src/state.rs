@@ -15,7 +15,7 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use crate::bindings::{ByteBuf, OpError};
-use crate::fetch_event::{BodySink, BodySource, IncomingRequest, Responder};
+use crate::fetch_event::{BodyEntry, BodySink, IncomingRequest, Responder};
 
 /// A macrotask for the event loop.
 pub enum Task {
@@ -140,10 +140,7 @@ pub struct WorkerState {
     promises: HashMap<u32, v8::Global<v8::PromiseResolver>>,
     next_promise: u32,
     pub responders: HashMap<u32, Responder>,
-    pub body_sources: HashMap<u32, BodySource>,
-    /// Which of `body_sources` are uploads to this server (the others are fetch() responses):
-    /// only those are drained when discarded.
-    pub request_bodies: std::collections::HashSet<u32>,
+    pub body_sources: HashMap<u32, BodyEntry>,
     pub body_sinks: HashMap<u32, BodySink>,
     next_rid: u32,
     /// Native decoders of `TextDecoder` streams in progress.
@@ -169,7 +166,6 @@ impl WorkerState {
             next_promise: 1,
             responders: HashMap::new(),
             body_sources: HashMap::new(),
-            request_bodies: Default::default(),
             body_sinks: HashMap::new(),
             next_rid: 1,
             decoders: Default::default(),

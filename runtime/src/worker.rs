@@ -19,7 +19,7 @@ use crate::bindings::{dispatch_callback, external_references, op_names};
 pub use crate::bootstrap::script_origin;
 use crate::bootstrap::{evaluate_builtins, INTERNALS_INDEX};
 use crate::error::{describe_exception, syntax_error, uncaught, Inspect, StartupError};
-use crate::fetch_event::IncomingRequest;
+use crate::fetch_event::{BodyEntry, IncomingRequest};
 use crate::limits::{Guard, LimitHit};
 use crate::modules::{self, SharedModuleMap};
 use crate::state::{state, PendingRejection, SharedState, Task, WorkerState};
@@ -692,8 +692,11 @@ impl Worker {
             let body_rid = (!hyper::body::Body::is_end_stream(&request.body)).then(|| {
                 let body_rid = state.next_rid();
                 let source = Rc::new(tokio::sync::Mutex::new(request.body));
-                state.body_sources.insert(body_rid, source);
-                state.request_bodies.insert(body_rid);
+                let entry = BodyEntry {
+                    source,
+                    upload: true,
+                };
+                state.body_sources.insert(body_rid, entry);
                 body_rid
             });
             (rid, body_rid)
