@@ -229,6 +229,8 @@ impl Worker {
                     })?
             };
             let hooks = Hooks::new(scope, internals)?;
+            // V8 gives every new context its own WebAssembly namespace.
+            call_internal(scope, internals, "correctWebAssembly", &[]);
             let inspect = Hooks::lookup(scope, internals, "inspect")?;
             scope.set_slot(Inspect(inspect));
             (

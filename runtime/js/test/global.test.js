@@ -105,3 +105,17 @@ test("service-worker members answer as a server's only, always-active worker", a
   assert.deepEqual([...out], [undefined, undefined, 0, true, undefined,
     "InvalidAccessError", "null", true, "activated", false, true]);
 });
+
+test("the corrected WebAssembly.Global value setter: its name, length, and a required argument", () => {
+  const r = loadRuntime();
+  const source = `(() => {
+    const global = new WebAssembly.Global({ value: "i32", mutable: true }, 7);
+    const { set } = Object.getOwnPropertyDescriptor(WebAssembly.Global.prototype, "value");
+    let threw = null;
+    try { set.call(global); } catch (e) { threw = e.constructor.name; }
+    set.call(global, 9, "stray");
+    return [threw, global.value, set.name, set.length];
+  })()`;
+  r.internals.correctWebAssembly();
+  assert.deepEqual([...r.run(source)], ["TypeError", 9, "set value", 1]);
+});
