@@ -4,6 +4,11 @@
 //! processes sharing them, and USS counts only pages no other process maps (private clean plus
 //! private dirty). PSS and USS are what matter for many workers on one host. A server that
 //! forks helpers is measured as the sum over its process tree.
+//!
+//! USS also counts clean file pages (code) that only this process maps, although the page
+//! cache keeps them for any process: a lone clone that ran code its seed never ran shows them
+//! as its own. Private dirty is the memory a process alone keeps alive: written copy-on-write
+//! and new anonymous pages.
 
 use std::fs;
 
@@ -16,6 +21,7 @@ pub struct Memory {
     pub rss_kib: u64,
     pub pss_kib: u64,
     pub uss_kib: u64,
+    pub private_dirty_kib: u64,
 }
 
 impl std::ops::Add for Memory {
@@ -26,6 +32,7 @@ impl std::ops::Add for Memory {
             rss_kib: self.rss_kib + other.rss_kib,
             pss_kib: self.pss_kib + other.pss_kib,
             uss_kib: self.uss_kib + other.uss_kib,
+            private_dirty_kib: self.private_dirty_kib + other.private_dirty_kib,
         }
     }
 }
@@ -39,6 +46,7 @@ pub fn parse_smaps_rollup(text: &str) -> Result<Memory> {
     let mut rss = None;
     let mut pss = None;
     let mut private = 0;
+    let mut dirty = 0;
 
     for line in text.lines() {
         let Some((name, rest)) = line.split_once(':') else {
@@ -55,7 +63,11 @@ pub fn parse_smaps_rollup(text: &str) -> Result<Memory> {
         match name.trim() {
             "Rss" => rss = Some(kib),
             "Pss" => pss = Some(kib),
-            "Private_Clean" | "Private_Dirty" | "Private_Hugetlb" => private += kib,
+            "Private_Dirty" => {
+                private += kib;
+                dirty += kib;
+            }
+            "Private_Clean" | "Private_Hugetlb" => private += kib,
             _ => {}
         }
     }
@@ -64,6 +76,7 @@ pub fn parse_smaps_rollup(text: &str) -> Result<Memory> {
         rss_kib: rss.context("smaps_rollup has no Rss line")?,
         pss_kib: pss.context("smaps_rollup has no Pss line")?,
         uss_kib: private,
+        private_dirty_kib: dirty,
     })
 }
 
@@ -145,6 +158,7 @@ Locked:                0 kB
         assert_eq!(m.rss_kib, 45312);
         assert_eq!(m.pss_kib, 38201);
         assert_eq!(m.uss_kib, 6200 + 30112);
+        assert_eq!(m.private_dirty_kib, 30112);
     }
 
     #[test]

@@ -555,7 +555,9 @@ fn series_table(d: &mut Doc, v: &View, scenario: Scenario) {
         d.p(
             "Memory rows are per process (one sample per clone or cold process); \
              seed, supervisor and tree PSS are of the whole WarmFork server. requests_served \
-             is the per-clone count from the request log.",
+             is the per-clone count from the request log. USS also counts code pages that only \
+             one process maps (a lone clone's request path, which its seed never ran); \
+             private_dirty is what a process alone keeps alive.",
         );
     }
 }

@@ -428,6 +428,15 @@ fn record(lab: &mut Lab, variant: &str, run: u32, m: Memory) {
         run,
         mib(m.uss_kib),
     );
+    lab.sample(
+        sc,
+        "aworker",
+        variant,
+        "private_dirty_mib",
+        "MiB",
+        run,
+        mib(m.private_dirty_kib),
+    );
 }
 
 fn mib(kib: u64) -> f64 {
