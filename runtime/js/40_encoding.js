@@ -145,9 +145,8 @@
     decode(input = undefined, options = undefined) {
       if (!(isObject(this) && #fatal in this)) illegalInvocation();
       const prefix = "Failed to execute 'decode' on 'TextDecoder'";
-      // AllowSharedBufferSource; the op reads its bytes in place (none when detached).
-      // TODO(conform): WebIDL refuses buffers that are resizable (or views of them) here,
-      // as the argument lacks [AllowResizable]; they are decoded at their current length.
+      // AllowSharedBufferSource; the op reads its bytes in place (none when detached) and
+      // refuses a resizable one, as the argument has no [AllowResizable].
       if (input === undefined) {
         input = emptyBytes;
       } else if (!P.ArrayBufferIsView(input) && !infra.isArrayBuffer(input) &&

@@ -243,12 +243,21 @@ fn decode_whole<'a>(
     decode_with(&mut decoder, bytes, true, mode)
 }
 
-/// Runs `f` over the bytes of a BufferSource (an ArrayBuffer, a SharedArrayBuffer or a view
-/// of either) without copying them; a detached buffer has no bytes.
+/// Runs `f` over the bytes of TextDecoder.decode()'s input (an ArrayBuffer, a
+/// SharedArrayBuffer or a view of either) without copying them; a detached buffer has no
+/// bytes. A buffer whose length can change (a resizable ArrayBuffer, a growable
+/// SharedArrayBuffer, or a view of one) is refused, as WebIDL refuses it for an argument
+/// without [AllowResizable] (https://webidl.spec.whatwg.org/#js-buffer-source-types).
 fn with_buffer_source<'s, R>(
     value: v8::Local<'s, v8::Value>,
     f: impl FnOnce(&[u8]) -> R,
 ) -> OpResult<R> {
+    if is_resizable(value) {
+        return Err(OpError::type_error(
+            "Failed to execute 'decode' on 'TextDecoder': The provided buffer must not be \
+             resizable.",
+        ));
+    }
     if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(value) {
         let mut storage = [0u8; v8::TYPED_ARRAY_MAX_SIZE_IN_HEAP];
         return Ok(f(view.get_contents(&mut storage)));
@@ -272,6 +281,24 @@ fn with_buffer_source<'s, R>(
         }
         _ => f(&[]),
     })
+}
+
+fn is_resizable(value: v8::Local<'_, v8::Value>) -> bool {
+    let store = if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(value) {
+        // A view without a buffer of its own yet keeps its bytes on V8's heap, which a
+        // resizable buffer never does; asking for the buffer would allocate one.
+        if !view.has_buffer() {
+            return false;
+        }
+        view.get_backing_store()
+    } else if let Ok(buffer) = v8::Local::<v8::ArrayBuffer>::try_from(value) {
+        Some(buffer.get_backing_store())
+    } else if let Ok(buffer) = v8::Local::<v8::SharedArrayBuffer>::try_from(value) {
+        Some(buffer.get_backing_store())
+    } else {
+        None
+    };
+    store.is_some_and(|store| store.is_resizable_by_user_javascript())
 }
 
 op! {
@@ -324,6 +351,13 @@ op! {
             .map_err(|_| OpError::type_error("expected a string"))?;
         let destination = v8::Local::<v8::Uint8Array>::try_from(destination)
             .map_err(|_| OpError::type_error("expected a Uint8Array"))?;
+        // The argument is [AllowShared] but not [AllowResizable].
+        if is_resizable(destination.into()) {
+            return Err(OpError::type_error(
+                "Failed to execute 'encodeInto' on 'TextEncoder': The provided Uint8Array \
+                 value must not be resizable.",
+            ));
+        }
         let result = v8::Local::<v8::Float64Array>::try_from(result)
             .ok()
             .filter(|result| result.byte_length() == 16)

@@ -3,6 +3,7 @@
 
 mod cli;
 mod console;
+mod encoding;
 mod globals;
 mod serve;
 mod snapshot;
