@@ -439,12 +439,10 @@ fn serve_warmfork(
                 return i32::from(failure.code);
             }
         };
-        // A clone's start, once, here: what it runs is compiled and its feedback allocated in
-        // the memory clones share. Run first in a clone, resume() took 0.5 ms, mostly in page
-        // faults. (The seed serves nothing: its own time origin and random state do not
-        // matter.)
+        // See warm_up_for_clones; inside an event loop, as a clone's start is, so that the
+        // loop's own first steps are warm too.
         let _ = block_on(|| async {
-            seed.worker.resume(TimeZone::SameHost);
+            seed.worker.warm_up_for_clones();
             Ok(())
         });
         match warmfork::seed_loop(&mut control) {

@@ -397,6 +397,21 @@ impl Worker {
         call_internal(scope, internals, "resume", &[]);
     }
 
+    /// Runs, in a seed about to fork, what every clone runs first: `resume()` and the
+    /// built-ins' part of answering a request (never the script's). Clones then find that code
+    /// compiled and its feedback allocated in the memory they share, instead of each paying
+    /// for it in page faults: 0.5 ms of a clone's start for `resume()` alone. (The seed serves
+    /// nothing, so its own time origin and random state do not matter.)
+    pub fn warm_up_for_clones(&mut self) {
+        self.resume(TimeZone::SameHost);
+        v8::scope!(let scope, &mut self.isolate);
+        let context = v8::Local::new(scope, &self.context);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let internals = v8::Local::new(scope, &self.internals);
+        call_internal(scope, internals, "warmUpRequestPath", &[]);
+        scope.perform_microtask_checkpoint();
+    }
+
     /// A full, compacting garbage collection: a seed runs it last, so its clones share a
     /// heap with no garbage in it (fewer pages, and fewer to copy on write).
     pub fn collect_garbage(&mut self) {

@@ -250,3 +250,21 @@ test("dispatchFetch never throws, even with a broken op", async () => {
   await settle();
   assert.ok(rt.logs.some((l) => l.level === "error" && /rid gone/.test(l.message)));
 });
+
+test("the seed's warm-up runs no listener or handler and sends nothing", async () => {
+  const rt = loadRuntime();
+  rt.run(`
+    globalThis.calls = [];
+    addEventListener("fetch", () => calls.push("listener"));
+    self.onfetch = () => calls.push("onfetch");
+  `);
+  rt.internals.warmUpRequestPath();
+  await settle();
+  assert.deepEqual([...rt.run("calls")], []);
+  assert.deepEqual(rt.responses, []);
+  assert.deepEqual(rt.printed, []);
+  // A real request afterwards still reaches the script.
+  rt.internals.dispatchFetch(1, "GET", "http://localhost/", [], null);
+  await settle();
+  assert.deepEqual([...rt.run("calls")], ["listener", "onfetch"]);
+});
