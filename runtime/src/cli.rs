@@ -439,6 +439,15 @@ fn serve_warmfork(
                 return i32::from(failure.code);
             }
         };
+        match fork::code_to_huge_pages() {
+            Ok(fork::HugeCode::Moved { len, .. }) => {
+                tracing::debug!(mib = len >> 20, "the seed's code is in huge pages");
+            }
+            Ok(fork::HugeCode::Kept(why)) => {
+                tracing::debug!("the seed's code stays in its file mapping: {why}");
+            }
+            Err(error) => tracing::warn!("cannot move the seed's code to huge pages: {error}"),
+        }
         // See warm_up_for_clones; inside an event loop, as a clone's start is, so that the
         // loop's own first steps are warm too.
         let _ = block_on(|| async {
