@@ -99,6 +99,7 @@
   const interfaces = {
     AbortController: internals.AbortController,
     AbortSignal: internals.AbortSignal,
+    Blob: internals.Blob,
     Clients: sw.Clients,
     Crypto: internals.Crypto,
     CustomEvent: internals.CustomEvent,
@@ -108,6 +109,8 @@
     EventTarget: internals.EventTarget,
     ExtendableEvent: internals.ExtendableEvent,
     FetchEvent: internals.FetchEvent,
+    File: internals.File,
+    FormData: internals.FormData,
     Headers: internals.Headers,
     Performance: internals.Performance,
     PerformanceEntry: internals.PerformanceEntry,

@@ -83,6 +83,7 @@ const ECMASCRIPT: &[&str] = &[
 const WEB: &[&str] = &[
     "AbortController",
     "AbortSignal",
+    "Blob",
     "Clients",
     "Crypto",
     "CustomEvent",
@@ -92,6 +93,8 @@ const WEB: &[&str] = &[
     "EventTarget",
     "ExtendableEvent",
     "FetchEvent",
+    "File",
+    "FormData",
     "Headers",
     "Performance",
     "PerformanceEntry",
