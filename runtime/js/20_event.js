@@ -479,13 +479,14 @@
       }
       return handlers;
     };
-    P.ObjectDefineProperty(proto, name, {
-      get() {
+    // Accessors named "get onx" and "set onx", as WebIDL's attributes are.
+    const accessors = {
+      get [name]() {
         const self = receiver(this);
         listenersOf(self);
         return slot(self)[name]?.handler ?? null;
       },
-      set(value) {
+      set [name](value) {
         const self = receiver(this);
         const listeners = listenersOf(self);
         const handlers = slot(self);
@@ -508,9 +509,10 @@
           handlers[name].handler = handler;
         }
       },
-      enumerable: true,
-      configurable: true,
-    });
+    };
+    const descriptor = P.ObjectGetOwnPropertyDescriptor(accessors, name);
+    descriptor.enumerable = true;
+    P.ObjectDefineProperty(proto, name, descriptor);
   }
 
   // https://html.spec.whatwg.org/multipage/webappapis.html#the-event-handler-processing-algorithm
