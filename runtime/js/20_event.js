@@ -664,6 +664,46 @@
 
   configureInterface(PromiseRejectionEvent);
 
+  // https://xhr.spec.whatwg.org/#interface-progressevent
+  const progressEventInit = webidl.createDictionaryConverter("ProgressEventInit", [
+    { key: "lengthComputable", converter: converters.boolean, defaultValue: false },
+    { key: "loaded", converter: converters.double, defaultValue: 0 },
+    { key: "total", converter: converters.double, defaultValue: 0 },
+  ], eventInit);
+
+  class ProgressEvent extends Event {
+    #lengthComputable;
+    #loaded;
+    #total;
+
+    constructor(type, eventInitDict = undefined) {
+      const prefix = "Failed to construct 'ProgressEvent'";
+      webidl.requiredArguments(arguments.length, 1, prefix);
+      const init = progressEventInit(eventInitDict, prefix, "Argument 2");
+      super(type, init);
+      this.#lengthComputable = init.lengthComputable;
+      this.#loaded = init.loaded;
+      this.#total = init.total;
+    }
+
+    get lengthComputable() {
+      if (!(#loaded in this)) illegalInvocation();
+      return this.#lengthComputable;
+    }
+
+    get loaded() {
+      if (!(#loaded in this)) illegalInvocation();
+      return this.#loaded;
+    }
+
+    get total() {
+      if (!(#loaded in this)) illegalInvocation();
+      return this.#total;
+    }
+  }
+
+  configureInterface(ProgressEvent);
+
   // ===== reporting exceptions =====
 
   // A frame of a V8 stack: "    at f (file:line:col)" or "    at file:line:col".
@@ -757,6 +797,7 @@
   internals.CustomEvent = CustomEvent;
   internals.ErrorEvent = ErrorEvent;
   internals.PromiseRejectionEvent = PromiseRejectionEvent;
+  internals.ProgressEvent = ProgressEvent;
   internals.reportException = reportException;
   internals.callerLocation = callerLocation;
   internals.callAndReport = callAndReport;

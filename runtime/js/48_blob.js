@@ -1,7 +1,7 @@
 "use strict";
-// Blob and File (https://w3c.github.io/FileAPI/). A Blob's bytes are a Uint8Array that no
-// script ever sees: every way out (arrayBuffer(), bytes(), stream(), a body) copies, so the
-// bytes are immutable and a slice is a view over its parent's memory rather than a copy.
+// Blob, File and FileReader (https://w3c.github.io/FileAPI/). A Blob's bytes are a Uint8Array
+// that no script ever sees: every way out (arrayBuffer(), bytes(), stream(), a body) copies,
+// so the bytes are immutable and a slice is a view over its parent's memory, not a copy.
 ((ops, internals) => {
   const P = internals.primordials;
   const infra = internals.infra;
@@ -279,6 +279,199 @@
     return file;
   }
 
+  // ===== FileReader =====
+
+  // The result of reading: https://w3c.github.io/FileAPI/#blob-package-data
+  function packageData(bytes, type, mimeType, encodingName) {
+    switch (type) {
+      case "DataURL": {
+        // https://w3c.github.io/FileAPI/#dfn-readAsDataURL: base64, the Blob's type or
+        // application/octet-stream.
+        const mediaType = mimeType === "" ? "application/octet-stream" : mimeType;
+        return `data:${mediaType};base64,${internals.base64.btoa(binaryString(bytes))}`;
+      }
+      case "Text": {
+        // 1-4. The encoding argument, else the type's charset, else UTF-8.
+        let encoding = null;
+        if (encodingName !== undefined) encoding = internals.encoding.getEncoding(encodingName);
+        if (encoding === null && mimeType !== "") {
+          const parsed = internals.mimeType.parse(mimeType);
+          const charset = parsed === null
+            ? undefined
+            : P.MapPrototypeGet(parsed.parameters, "charset");
+          if (charset !== undefined) encoding = internals.encoding.getEncoding(charset);
+        }
+        // 5.
+        const index = encoding === null ? 0 : encoding[0];
+        return internals.encoding.decodeWithFallback(index, bytes);
+      }
+      case "ArrayBuffer":
+        return P.TypedArrayPrototypeGetBuffer(copyRange(bytes));
+      default:
+        return binaryString(bytes);
+    }
+  }
+
+  // Each byte as the code unit of the same value.
+  function binaryString(bytes) {
+    let s = "";
+    const length = P.TypedArrayPrototypeGetLength(bytes);
+    for (let i = 0; i < length; i += 8192) {
+      const chunk = new P.Uint8Array(P.TypedArrayPrototypeGetBuffer(bytes),
+        P.TypedArrayPrototypeGetByteOffset(bytes) + i, P.MathMin(8192, length - i));
+      s += P.ReflectApply(P.StringFromCharCode, undefined, chunk);
+    }
+    return s;
+  }
+
+  const eventImpl = internals.event;
+
+  // https://w3c.github.io/FileAPI/#fire-a-progress-event
+  function fireProgressEvent(reader, type) {
+    const event = new internals.ProgressEvent(type);
+    eventImpl.setTrusted(event);
+    eventImpl.dispatch(reader, event);
+  }
+
+  let readArguments;
+
+  class FileReader extends internals.EventTarget {
+    // "empty", "loading" or "done".
+    #state = "empty";
+    #result = null;
+    #error = null;
+    // Counts reads and aborts: a queued task of an older read finds a newer number and does
+    // nothing, which is how abort() removes them.
+    #generation = 0;
+
+    // https://w3c.github.io/FileAPI/#filereaderConstrctr
+    constructor() {
+      super();
+      this[kPlatformBrand] = "FileReader";
+    }
+
+    // https://w3c.github.io/FileAPI/#readAsArrayBuffer
+    readAsArrayBuffer(blob) {
+      this.#read(readArguments(this, arguments, "readAsArrayBuffer"), "ArrayBuffer");
+    }
+
+    // https://w3c.github.io/FileAPI/#readAsBinaryString
+    readAsBinaryString(blob) {
+      this.#read(readArguments(this, arguments, "readAsBinaryString"), "BinaryString");
+    }
+
+    // https://w3c.github.io/FileAPI/#readAsDataText
+    readAsText(blob, encoding = undefined) {
+      blob = readArguments(this, arguments, "readAsText");
+      if (encoding !== undefined) {
+        encoding = converters.DOMString(encoding,
+          "Failed to execute 'readAsText' on 'FileReader'", "Argument 2");
+      }
+      this.#read(blob, "Text", encoding);
+    }
+
+    // https://w3c.github.io/FileAPI/#readAsDataURL
+    readAsDataURL(blob) {
+      this.#read(readArguments(this, arguments, "readAsDataURL"), "DataURL");
+    }
+
+    // https://w3c.github.io/FileAPI/#dfn-abort
+    abort() {
+      if (!(isObject(this) && #state in this)) illegalInvocation();
+      // 1.
+      if (this.#state === "empty" || this.#state === "done") {
+        this.#result = null;
+        return;
+      }
+      // 2.
+      this.#state = "done";
+      this.#result = null;
+      // 3-4.
+      this.#generation++;
+      // 5-6.
+      fireProgressEvent(this, "abort");
+      if (this.#state !== "loading") fireProgressEvent(this, "loadend");
+    }
+
+    static {
+      // The receiver check and the Blob argument of the read methods.
+      readArguments = (reader, args, method) => {
+        if (!(isObject(reader) && #state in reader)) illegalInvocation();
+        const prefix = `Failed to execute '${method}' on 'FileReader'`;
+        webidl.requiredArguments(args.length, 1, prefix);
+        return toBlob(args[0], prefix, "Argument 1");
+      };
+    }
+
+    get readyState() {
+      if (!(isObject(this) && #state in this)) illegalInvocation();
+      return this.#state === "empty" ? 0 : this.#state === "loading" ? 1 : 2;
+    }
+
+    get result() {
+      if (!(isObject(this) && #state in this)) illegalInvocation();
+      return this.#result;
+    }
+
+    get error() {
+      if (!(isObject(this) && #state in this)) illegalInvocation();
+      return this.#error;
+    }
+
+    // https://w3c.github.io/FileAPI/#readOperation
+    // The bytes are read at once (a Blob's are in memory and never change); the events still
+    // come in tasks of their own, loadstart, then progress (unless the Blob is empty), then the
+    // result with load and loadend.
+    #read(blob, type, encodingName = undefined) {
+      // 1.
+      if (this.#state === "loading") {
+        throw new internals.DOMException("Failed to read: the object is already busy reading " +
+          "Blobs.", "InvalidStateError");
+      }
+      // 2-4.
+      this.#state = "loading";
+      this.#result = null;
+      this.#error = null;
+      const generation = ++this.#generation;
+      const bytes = blobSlots.bytes(blob);
+      const mimeType = blobSlots.type(blob);
+      const queueTask = (step) => internals.timers.startInternal(() => {
+        if (this.#generation === generation) step();
+      }, 0);
+      // The last steps: the result, load, then loadend. loadend comes in a task after load's
+      // rather than in the same one: between two listeners called from JS no microtask runs,
+      // and scripts awaiting load expect to run before loadend, as they would in a browser. A
+      // read started by a load listener (the state is "loading" again) drops the task.
+      const finish = () => {
+        this.#state = "done";
+        this.#result = packageData(bytes, type, mimeType, encodingName);
+        fireProgressEvent(this, "load");
+        queueTask(() => {
+          if (this.#state !== "loading") fireProgressEvent(this, "loadend");
+        });
+      };
+      // The first chunk's loadstart, and a progress event for the bytes.
+      queueTask(() => {
+        fireProgressEvent(this, "loadstart");
+        if (P.TypedArrayPrototypeGetLength(bytes) === 0) {
+          queueTask(finish);
+        } else {
+          queueTask(() => {
+            fireProgressEvent(this, "progress");
+            queueTask(finish);
+          });
+        }
+      });
+    }
+  }
+  infra.defineConstants(FileReader, { EMPTY: 0, LOADING: 1, DONE: 2 });
+  for (const type of ["loadstart", "progress", "load", "abort", "error", "loadend"]) {
+    eventImpl.defineEventHandler(FileReader.prototype, type);
+  }
+  configureInterface(FileReader);
+
+  const toBlob = webidl.createInterfaceConverter("Blob", (v) => blobSlots.isBlob(v));
+
   // [Serializable]: https://w3c.github.io/FileAPI/#blob-section, #file-section. The bytes are
   // copied to a buffer of their own: a slice's view would take its parent's whole buffer along.
   infra.defineSerializable("Blob", {
@@ -304,6 +497,7 @@
 
   internals.Blob = Blob;
   internals.File = File;
+  internals.FileReader = FileReader;
   internals.blob = {
     isBlob: blobSlots.isBlob,
     isFile: fileSlots.isFile,

@@ -115,3 +115,105 @@ test("[Serializable]: the serialization steps copy the bytes out of a shared buf
     cloneRt.run("File").prototype === Object.getPrototypeOf(fileShell)],
   ["n.txt", 7, "c/d", "xy", true]);
 });
+
+// Fires the runtime's pending timers (the reader's tasks) in the order they were armed.
+function drainTasks(runtime) {
+  for (let i = 0; i < 100 && runtime.timers.size > 0; i++) {
+    const [id] = runtime.timers.keys();
+    runtime.timers.delete(id);
+    runtime.internals.fireTimer(id);
+  }
+}
+
+test("FileReader: results, events in tasks of their own, readyState", () => {
+  const readerRt = loadRuntime();
+  readerRt.run(`
+    globalThis.log = [];
+    globalThis.watch = (reader, label) => {
+      for (const type of ["loadstart", "progress", "load", "abort", "error", "loadend"]) {
+        reader.addEventListener(type, (e) => {
+          const r = reader.result;
+          log.push([label, type, reader.readyState, e instanceof ProgressEvent, e.bubbles,
+            e.cancelable, r === null || typeof r === "string" ? r : [...new Uint8Array(r)]]);
+        });
+      }
+    };
+    const a = new FileReader();
+    watch(a, "url");
+    a.readAsDataURL(new Blob(["hi"], { type: "text/plain" }));
+    log.push(["url", "sync", a.readyState]);
+    const b = new FileReader();
+    watch(b, "empty");
+    b.readAsArrayBuffer(new Blob());
+  `);
+  drainTasks(readerRt);
+  assert.deepEqual(JSON.parse(JSON.stringify(readerRt.run("log"))), [
+    ["url", "sync", 1],
+    ["url", "loadstart", 1, true, false, false, null],
+    ["empty", "loadstart", 1, true, false, false, null],
+    ["url", "progress", 1, true, false, false, null],
+    ["empty", "load", 2, true, false, false, []],
+    ["url", "load", 2, true, false, false, "data:text/plain;base64,aGk="],
+    ["empty", "loadend", 2, true, false, false, []],
+    ["url", "loadend", 2, true, false, false, "data:text/plain;base64,aGk="],
+  ]);
+});
+
+test("FileReader: the encoding of readAsText, binary strings, data URLs", () => {
+  const readerRt = loadRuntime();
+  readerRt.run(`
+    globalThis.results = [];
+    const read = (method, parts, options, ...args) => {
+      const reader = new FileReader();
+      reader.onload = () => results.push(reader.result);
+      reader[method](new Blob(parts.map((p) => typeof p === "string" ? p : new Uint8Array(p)),
+        options), ...args);
+    };
+    read("readAsText", [[0xfe, 0xff, 0, 0x68]], {}, "utf-8");
+    read("readAsText", [[0, 0x68]], { type: "text/plain;charset=utf-16be" });
+    read("readAsText", [[0x68, 0]], { type: "text/plain;charset=utf-16be" }, "utf-16le");
+    read("readAsText", [[0xef, 0xbb, 0xbf, 0xc3, 0xa9, 0xff]], {}, "bogus");
+    read("readAsBinaryString", [[0xff, 0x41, 0]], {});
+    read("readAsDataURL", [[0xff]], {});
+  `);
+  drainTasks(readerRt);
+  assert.deepEqual([...readerRt.run("results")],
+    ["h", "h", "h", "\u00e9\ufffd", "\u00ffA\u0000", "data:application/octet-stream;base64,/w=="]);
+});
+
+test("FileReader: abort() and reading twice", () => {
+  const readerRt = loadRuntime();
+  readerRt.run(`
+    globalThis.log = [];
+    const reader = new FileReader();
+    for (const type of ["loadstart", "progress", "load", "abort", "loadend"]) {
+      reader.addEventListener(type, () => log.push(type + reader.readyState));
+    }
+    reader.abort();
+    log.push("idle" + reader.readyState);
+    reader.readAsText(new Blob(["x"]));
+    try {
+      reader.readAsText(new Blob(["y"]));
+    } catch (e) {
+      log.push(e.name);
+    }
+    reader.abort();
+    log.push(String(reader.result));
+    reader.onloadstart = () => {
+      reader.onloadstart = null;
+      reader.abort();
+      reader.readAsText(new Blob(["z"]));
+    };
+    reader.readAsText(new Blob(["w"]));
+  `);
+  drainTasks(readerRt);
+  assert.deepEqual([...readerRt.run("log")], ["idle0", "InvalidStateError", "abort2",
+    "loadend2", "null", "loadstart1", "abort2", "loadend2", "loadstart1", "progress1", "load2",
+    "loadend2"]);
+  assert.equal(readerRt.run("reader.result"), "z");
+  assert.throws(() => readerRt.run("new FileReader().readAsText('x')"), { name: "TypeError" });
+  assert.throws(() => readerRt.run("FileReader.prototype.readAsText.call({}, new Blob())"),
+    /Illegal invocation/);
+  assert.deepEqual([...readerRt.run("[FileReader.EMPTY, FileReader.LOADING, FileReader.DONE]")],
+    [0, 1, 2]);
+});
