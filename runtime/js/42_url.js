@@ -551,7 +551,7 @@
     }
     if (text !== null) return parsePairs(text);
 
-    // 1.
+    // 1-2.
     const list = [];
     const length = P.TypedArrayPrototypeGetLength(bytes);
     let start = 0;
