@@ -479,13 +479,14 @@
       }
       return handlers;
     };
-    P.ObjectDefineProperty(proto, name, {
-      get() {
+    // Accessors named "get onx" and "set onx", as WebIDL's attributes are.
+    const accessors = {
+      get [name]() {
         const self = receiver(this);
         listenersOf(self);
         return slot(self)[name]?.handler ?? null;
       },
-      set(value) {
+      set [name](value) {
         const self = receiver(this);
         const listeners = listenersOf(self);
         const handlers = slot(self);
@@ -508,9 +509,10 @@
           handlers[name].handler = handler;
         }
       },
-      enumerable: true,
-      configurable: true,
-    });
+    };
+    const descriptor = P.ObjectGetOwnPropertyDescriptor(accessors, name);
+    descriptor.enumerable = true;
+    P.ObjectDefineProperty(proto, name, descriptor);
   }
 
   // https://html.spec.whatwg.org/multipage/webappapis.html#the-event-handler-processing-algorithm
@@ -662,6 +664,46 @@
 
   configureInterface(PromiseRejectionEvent);
 
+  // https://xhr.spec.whatwg.org/#interface-progressevent
+  const progressEventInit = webidl.createDictionaryConverter("ProgressEventInit", [
+    { key: "lengthComputable", converter: converters.boolean, defaultValue: false },
+    { key: "loaded", converter: converters.double, defaultValue: 0 },
+    { key: "total", converter: converters.double, defaultValue: 0 },
+  ], eventInit);
+
+  class ProgressEvent extends Event {
+    #lengthComputable;
+    #loaded;
+    #total;
+
+    constructor(type, eventInitDict = undefined) {
+      const prefix = "Failed to construct 'ProgressEvent'";
+      webidl.requiredArguments(arguments.length, 1, prefix);
+      const init = progressEventInit(eventInitDict, prefix, "Argument 2");
+      super(type, init);
+      this.#lengthComputable = init.lengthComputable;
+      this.#loaded = init.loaded;
+      this.#total = init.total;
+    }
+
+    get lengthComputable() {
+      if (!(#loaded in this)) illegalInvocation();
+      return this.#lengthComputable;
+    }
+
+    get loaded() {
+      if (!(#loaded in this)) illegalInvocation();
+      return this.#loaded;
+    }
+
+    get total() {
+      if (!(#loaded in this)) illegalInvocation();
+      return this.#total;
+    }
+  }
+
+  configureInterface(ProgressEvent);
+
   // ===== reporting exceptions =====
 
   // A frame of a V8 stack: "    at f (file:line:col)" or "    at file:line:col".
@@ -755,6 +797,7 @@
   internals.CustomEvent = CustomEvent;
   internals.ErrorEvent = ErrorEvent;
   internals.PromiseRejectionEvent = PromiseRejectionEvent;
+  internals.ProgressEvent = ProgressEvent;
   internals.reportException = reportException;
   internals.callerLocation = callerLocation;
   internals.callAndReport = callAndReport;

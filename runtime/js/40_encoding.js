@@ -182,5 +182,20 @@
     encode: (string) => ops.op_encoding_encode(string),
     // https://encoding.spec.whatwg.org/#utf-8-decode (strips a BOM, replaces errors)
     decode: (bytes) => ops.op_encoding_decode(kUtf8, bytes, false, false),
+    // https://encoding.spec.whatwg.org/#utf-8-decode-without-bom (with `fatal`: ...-or-fail,
+    // which throws a TypeError)
+    decodeWithoutBOM: (bytes, fatal = false) => ops.op_encoding_decode(kUtf8, bytes, fatal, true),
+    // https://encoding.spec.whatwg.org/#concept-encoding-get: [index, name] or null
+    getEncoding,
+    // https://encoding.spec.whatwg.org/#decode: a BOM decides over the encoding `index`.
+    decodeWithFallback(index, bytes) {
+      const b0 = bytes[0];
+      const b1 = bytes[1];
+      if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) index = kUtf8;
+      else if (b0 === 0xfe && b1 === 0xff) index = getEncoding("utf-16be")[0];
+      else if (b0 === 0xff && b1 === 0xfe) index = getEncoding("utf-16le")[0];
+      // The BOM, if any, is that of the encoding now, which drops it.
+      return ops.op_encoding_decode(index, bytes, false, false);
+    },
   };
 });

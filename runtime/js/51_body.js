@@ -42,15 +42,33 @@
   }
 
   // https://fetch.spec.whatwg.org/#concept-bodyinit-extract
-  // `object` is already a BodyInit: a ReadableStream, a BufferSource or a string.
-  // Returns { body, type } where type is the Content-Type to use, or null.
+  // `object` is already a BodyInit: a ReadableStream, Blob, BufferSource, FormData,
+  // URLSearchParams or string. Returns { body, type } where type is the Content-Type to use,
+  // or null. A Blob's bytes become the source as they are (they never change); a FormData is
+  // serialized now, which is what reading its stream would give.
   function extractBody(object, prefix) {
     // 6-7. (the source for each type)
     if (typeof object === "string") {
       return { body: bodyFromSource(object), type: "text/plain;charset=UTF-8" };
     }
+    if (internals.blob.isBlob(object)) {
+      const type = internals.blob.type(object);
+      return { body: bodyFromSource(internals.blob.bytes(object)), type: type || null };
+    }
     if (infra.isArrayBuffer(object) || P.ArrayBufferIsView(object)) {
       return { body: bodyFromSource(infra.copyBufferSource(object)), type: null };
+    }
+    if (internals.formData.isFormData(object)) {
+      const boundary = internals.formData.newBoundary();
+      const bytes = internals.formData.serializeMultipart(internals.formData.entries(object),
+        boundary);
+      return { body: bodyFromSource(bytes), type: `multipart/form-data; boundary=${boundary}` };
+    }
+    if (internals.url.isURLSearchParams(object)) {
+      return {
+        body: bodyFromSource(internals.url.serializeSearchParams(object)),
+        type: "application/x-www-form-urlencoded;charset=UTF-8",
+      };
     }
     // ReadableStream: 1.4. A stream that was read or is locked cannot become a body.
     if (streams.isDisturbed(object) || streams.isLocked(object)) {
@@ -61,11 +79,13 @@
 
   // Converts a value to a BodyInit.
   // (ReadableStream or Blob or BufferSource or FormData or URLSearchParams or USVString)
-  // TODO(conform): Blob, FormData and URLSearchParams bodies come with those interfaces.
   function convertBodyInit(value, prefix, context) {
     if (typeof value === "object" && value !== null) {
       if (streams.isReadableStream(value)) return value;
+      if (internals.blob.isBlob(value)) return value;
       if (infra.isArrayBuffer(value) || P.ArrayBufferIsView(value)) return value;
+      if (internals.formData.isFormData(value)) return value;
+      if (internals.url.isURLSearchParams(value)) return value;
     }
     return internals.webidl.converters.USVString(value, prefix, context);
   }
@@ -153,9 +173,45 @@
     return typeof data === "string" ? internals.encoding.encode(data) : data;
   }
 
-  // Defines body, bodyUsed, arrayBuffer(), bytes(), json() and text() on `Class.prototype`.
-  // `getBody(object)` returns the body record or null, and throws for foreign objects.
-  function installBodyMixin(Class, getBody) {
+  // https://fetch.spec.whatwg.org/#concept-body-mime-type: a MIME type record or null.
+  function mimeType(headers) {
+    const headersImpl = internals.headers;
+    return internals.mimeType.extract(headersImpl.listGet(headersImpl.list(headers),
+      "content-type"));
+  }
+
+  // The formData() steps once the body is read: `data` is a string or bytes.
+  // https://fetch.spec.whatwg.org/#dom-body-formdata
+  function packageFormData(data, headers, prefix) {
+    const mime = internals.mimeType;
+    // 1.
+    const type = mimeType(headers);
+    // 2.
+    if (type !== null) {
+      const essence = mime.essence(type);
+      if (essence === "multipart/form-data") {
+        const boundary = P.MapPrototypeGet(type.parameters, "boundary");
+        const entries = boundary === undefined
+          ? null
+          : internals.formData.parseMultipart(toBytes(data), boundary);
+        if (entries === null) {
+          throw new P.TypeError(`${prefix}: Could not parse the body as multipart/form-data`);
+        }
+        return internals.formData.create(entries);
+      }
+      if (essence === "application/x-www-form-urlencoded") {
+        return internals.formData.create(internals.url.parseUrlencoded(data));
+      }
+    }
+    // 3.
+    throw new P.TypeError(`${prefix}: The body's Content-Type is neither multipart/form-data ` +
+      "nor application/x-www-form-urlencoded");
+  }
+
+  // Defines body, bodyUsed, arrayBuffer(), blob(), bytes(), formData(), json() and text() on
+  // `Class.prototype`. `getBody(object)` returns the body record or null, and throws for
+  // foreign objects; `getHeaders(object)` returns its Headers.
+  function installBodyMixin(Class, getBody, getHeaders) {
     const name = Class.name;
     const prefix = (method) => `Failed to execute '${method}' on '${name}'`;
     const members = {
@@ -178,9 +234,21 @@
           P.TypedArrayPrototypeGetByteOffset(bytes),
           P.TypedArrayPrototypeGetByteOffset(bytes) + P.TypedArrayPrototypeGetByteLength(bytes));
       },
+      // https://fetch.spec.whatwg.org/#dom-body-blob
+      async blob() {
+        const bytes = toBytes(await consume(getBody(this), prefix("blob")));
+        const type = mimeType(getHeaders(this));
+        return internals.blob.create(bytes,
+          type === null ? "" : internals.mimeType.serialize(type));
+      },
       // https://fetch.spec.whatwg.org/#dom-body-bytes
       async bytes() {
         return toBytes(await consume(getBody(this), prefix("bytes")));
+      },
+      // https://fetch.spec.whatwg.org/#dom-body-formdata
+      async formData() {
+        const data = await consume(getBody(this), prefix("formData"));
+        return packageFormData(data, getHeaders(this), prefix("formData"));
       },
       // https://fetch.spec.whatwg.org/#dom-body-json
       async json() {

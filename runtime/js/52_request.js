@@ -208,6 +208,7 @@
       requestSlots = {
         isRequest: (v) => isObject(v) && #url in v,
         body: (r) => r.#body,
+        headers: (r) => r.#headers,
         create(fields) {
           const request = new Request(kCreate);
           request.#method = fields.method;
@@ -227,7 +228,7 @@
   bodyImpl.installBodyMixin(Request, (request) => {
     if (!requestSlots.isRequest(request)) illegalInvocation();
     return requestSlots.body(request);
-  });
+  }, (request) => requestSlots.headers(request));
   configureInterface(Request);
 
   internals.setCustomInspect(Request, (request) => ({

@@ -195,6 +195,7 @@
           body: response.#body,
         }),
         body: (response) => response.#body,
+        headers: (response) => response.#headers,
         // A response from the network, for fetch(): https://fetch.spec.whatwg.org/#concept-response
         fromNetwork({ status, statusText, headers, body, urlList }) {
           const response = new Response(kCreate);
@@ -216,7 +217,7 @@
   bodyImpl.installBodyMixin(Response, (response) => {
     if (!responseSlots.isResponse(response)) illegalInvocation();
     return responseSlots.body(response);
-  });
+  }, (response) => responseSlots.headers(response));
   configureInterface(Response);
 
   internals.setCustomInspect(Response, (response) => {

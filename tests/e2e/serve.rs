@@ -323,3 +323,72 @@ fn a_custom_status_text_is_the_http1_reason_phrase() {
     assert_eq!(status_line(&server, "/custom"), "HTTP/1.1 200 Fine Thanks");
     assert_eq!(status_line(&server, "/"), "HTTP/1.1 200 OK");
 }
+
+#[tokio::test]
+async fn request_bodies_parse_as_form_data_and_form_data_goes_out_as_multipart() {
+    let server = Server::start(&fixture("form_data.js"), &[]);
+    let multipart: &[u8] = b"--XyZ\r\nContent-Disposition: form-data; name=\"field\"\r\n\r\n\
+        value\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\n\
+        Content-Type: application/octet-stream\r\n\r\n\x00\r\n\xff\r\n--XyZ--\r\n";
+    let response = client()
+        .post(server.url("/"))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(multipart)
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!([
+            ["field", "value"],
+            [
+                "file",
+                "f.bin",
+                "application/octet-stream",
+                [0, 13, 10, 255]
+            ]
+        ])
+    );
+
+    let response = client()
+        .post(server.url("/"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("a=1&b=%C3%A9+x")
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body, serde_json::json!([["a", "1"], ["b", "é x"]]));
+
+    let response = client()
+        .post(server.url("/"))
+        .header("content-type", "text/plain")
+        .body("a=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().starts_with("TypeError: "));
+
+    let response = client().get(server.url("/")).send().await.unwrap();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap()
+        .to_owned();
+    let body = response.bytes().await.unwrap();
+    let expected = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"greeting\"\r\n\r\n\
+         hello\r\nworld\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; \
+         filename=\"a.bin\"\r\nContent-Type: x/y\r\n\r\n\0\u{ff}\r\n--{boundary}--\r\n"
+    );
+    let expected: Vec<u8> = expected
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    assert_eq!(body.as_ref(), expected.as_slice());
+}
