@@ -17,6 +17,7 @@
     ArrayBuffer,
     ArrayBufferIsView: ArrayBuffer.isView,
     ArrayBufferPrototypeGetByteLength: getter(ArrayBuffer.prototype, "byteLength"),
+    ArrayBufferPrototypeGetResizable: getter(ArrayBuffer.prototype, "resizable"),
     ArrayBufferPrototypeSlice: uncurryThis(ArrayBuffer.prototype.slice),
     ArrayIsArray: Array.isArray,
     ArrayPrototypeFilter: uncurryThis(Array.prototype.filter),

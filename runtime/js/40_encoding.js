@@ -95,6 +95,24 @@
   const decoderRegistry = new FinalizationRegistry((id) => ops.op_encoding_decoder_drop(id));
   const emptyBytes = new P.Uint8Array(0);
 
+  // Whether a buffer source's buffer can change its length: a resizable ArrayBuffer (detached
+  // or not) or a growable SharedArrayBuffer. WebIDL refuses those for an argument without
+  // [AllowResizable]. https://webidl.spec.whatwg.org/#js-buffer-source-types
+  function isResizable(source) {
+    let buffer = source;
+    if (P.ArrayBufferIsView(source)) {
+      buffer = infra.isDataView(source)
+        ? P.DataViewPrototypeGetBuffer(source)
+        : P.TypedArrayPrototypeGetBuffer(source);
+    }
+    try {
+      return P.ArrayBufferPrototypeGetResizable(buffer);
+    } catch {
+      // A SharedArrayBuffer, whose prototype the built-ins cannot hold (see 05_inspect.js).
+      return ops.op_encoding_is_growable(buffer);
+    }
+  }
+
   class TextDecoder {
     // Index of the encoding in the runtime's table, and its name.
     #encoding;
@@ -145,14 +163,16 @@
     decode(input = undefined, options = undefined) {
       if (!(isObject(this) && #fatal in this)) illegalInvocation();
       const prefix = "Failed to execute 'decode' on 'TextDecoder'";
-      // AllowSharedBufferSource; the op reads its bytes in place (none when detached) and
-      // refuses a resizable one, as the argument has no [AllowResizable].
+      // AllowSharedBufferSource, converted before the options; the op reads its bytes in
+      // place (none when detached).
       if (input === undefined) {
         input = emptyBytes;
       } else if (!P.ArrayBufferIsView(input) && !infra.isArrayBuffer(input) &&
         !ops.op_encoding_is_shared_array_buffer(input)) {
         throw new P.TypeError(`${prefix}: The provided value is not of type ` +
           "'(ArrayBuffer or ArrayBufferView or SharedArrayBuffer)'.");
+      } else if (isResizable(input)) {
+        throw new P.TypeError(`${prefix}: The provided buffer must not be resizable.`);
       }
       const { stream } = textDecodeOptions(options, prefix, "Argument 2");
 

@@ -387,6 +387,7 @@ op_table![
     crate::encoding::op_encoding_decode_stream,
     crate::encoding::op_encoding_decoder_drop,
     crate::encoding::op_encoding_is_shared_array_buffer,
+    crate::encoding::op_encoding_is_growable,
     crate::fetch_event::op_respond,
     crate::fetch_event::op_respond_stream,
     crate::fetch_event::op_body_write,

@@ -243,21 +243,12 @@ fn decode_whole<'a>(
     decode_with(&mut decoder, bytes, true, mode)
 }
 
-/// Runs `f` over the bytes of TextDecoder.decode()'s input (an ArrayBuffer, a
-/// SharedArrayBuffer or a view of either) without copying them; a detached buffer has no
-/// bytes. A buffer whose length can change (a resizable ArrayBuffer, a growable
-/// SharedArrayBuffer, or a view of one) is refused, as WebIDL refuses it for an argument
-/// without [AllowResizable] (https://webidl.spec.whatwg.org/#js-buffer-source-types).
+/// Runs `f` over the bytes of a BufferSource (an ArrayBuffer, a SharedArrayBuffer or a view
+/// of either) without copying them; a detached buffer has no bytes.
 fn with_buffer_source<'s, R>(
     value: v8::Local<'s, v8::Value>,
     f: impl FnOnce(&[u8]) -> R,
 ) -> OpResult<R> {
-    if is_resizable(value) {
-        return Err(OpError::type_error(
-            "Failed to execute 'decode' on 'TextDecoder': The provided buffer must not be \
-             resizable.",
-        ));
-    }
     if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(value) {
         let mut storage = [0u8; v8::TYPED_ARRAY_MAX_SIZE_IN_HEAP];
         return Ok(f(view.get_contents(&mut storage)));
@@ -283,6 +274,9 @@ fn with_buffer_source<'s, R>(
     })
 }
 
+/// Whether a buffer source's length can change: a resizable ArrayBuffer, a growable
+/// SharedArrayBuffer or a view of one. (A detached resizable ArrayBuffer is no longer seen as
+/// resizable here; the JS side asks `ArrayBuffer.prototype.resizable` for ArrayBuffers.)
 fn is_resizable(value: v8::Local<'_, v8::Value>) -> bool {
     let store = if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(value) {
         // A view without a buffer of its own yet keeps its bytes on V8's heap, which a
@@ -628,5 +622,13 @@ mod tests {
         let mut decoders = StreamDecoders::default();
         let out = stream(&mut decoders, &[(b"\xFE\xFF\0a", CONTINUE)]);
         assert_eq!(out, [Some("\u{FEFF}a".to_owned())]);
+    }
+}
+
+op! {
+    /// Whether `value`, a SharedArrayBuffer, is growable (the JS cannot hold its getter, for
+    /// the reason above).
+    fn op_encoding_is_growable(scope, value: v8::Local<'s, v8::Value>) -> OpResult<bool> {
+        Ok(is_resizable(value))
     }
 }

@@ -1,5 +1,5 @@
 //! The Encoding Standard through `aworker run`: the buffers WebIDL refuses (resizable ones,
-//! for arguments without [AllowResizable]), which only V8 itself can tell apart.
+//! for arguments without [AllowResizable]), refused before anything else happens.
 
 use aworker_tests::{fixture, run_aworker};
 
@@ -24,6 +24,10 @@ fn resizable_buffers_are_refused_and_fixed_ones_taken() {
          provided Uint8Array value must not be resizable."
             .to_string(),
         r#"encodeInto fixed: {"read":2,"written":2}"#.to_string(),
+        format!("refused before options: {refused} []"),
+        r#"BOM after a refusal: "h""#.to_string(),
+        r#"held bytes after a refusal: "€""#.to_string(),
+        format!("decode detached resizable: {refused}"),
     ];
     assert_eq!(stdout.lines().collect::<Vec<_>>(), expected, "{stdout}");
 }

@@ -202,6 +202,9 @@ function loadRuntime(overrides = {}) {
     op_encoding_is_shared_array_buffer(value) {
       return require("node:util").types.isSharedArrayBuffer(value);
     },
+    op_encoding_is_growable(value) {
+      return value.growable === true;
+    },
     op_encoding_decoder_drop(id) {
       decoders.delete(id);
     },
