@@ -327,7 +327,9 @@
   function dispatchFetchEvent(exchange, request) {
     const handled = infra.newPromiseCapability();
     infra.markPromiseHandled(handled.promise);
+    // No prototype: the script's getters on Object.prototype do not see the conversion.
     const event = new FetchEvent("fetch", {
+      __proto__: null,
       cancelable: true,
       request,
       clientId: "",
@@ -479,16 +481,16 @@
 
   // Runs the built-ins' part of answering a request once, without the script: a seed calls
   // it before it forks, so that clones find that code compiled and its feedback allocated in
-  // the memory they share. The event is made, not dispatched; nothing is sent.
+  // the memory they share. The event is made, not dispatched; nothing is sent. Dictionaries
+  // have no prototype and no public getter is read, so no script code runs here even when the
+  // script replaced members of Object.prototype or of the interfaces.
   internals.warmUpRequestPath = () => {
     const request = buildRequest("GET", "http://localhost/",
       ["host", "localhost", "user-agent", "aworker", "accept", "*/*"], null);
-    void request.url;
-    void request.method;
-    request.headers.get("accept");
     const handled = infra.newPromiseCapability();
     infra.markPromiseHandled(handled.promise);
     const event = new FetchEvent("fetch", {
+      __proto__: null,
       cancelable: true,
       request,
       clientId: "",
@@ -496,10 +498,10 @@
       handled: handled.promise,
     });
     eventImpl.setTrusted(event);
-    void event.request;
     handled.resolve(undefined);
     const response = new internals.Response("warm-up", {
-      headers: { "content-type": "text/plain" },
+      __proto__: null,
+      headers: { __proto__: null, "content-type": "text/plain" },
     });
     const { headers, body } = internals.response.parts(response);
     headersImpl.flatten(headers);

@@ -16,6 +16,7 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use crate::snapshot::{self, SnapshotError};
+use crate::warmfork::huge_code::HugeCode;
 use crate::warmfork::slots::{Slots, MAX_SLOTS};
 use crate::warmfork::{self, fork, Shared, WarmforkOptions};
 use crate::worker::{
@@ -147,7 +148,7 @@ struct ServeArgs {
     cpu_limit_ms: Option<u64>,
 
     /// With --workers: the resident memory a clone may use before the supervisor replaces it
-    /// (it drains first).
+    /// (it drains first), not counting the code all clones share with the seed.
     #[arg(long, value_name = "MB", requires = "workers")]
     max_rss_mb: Option<u64>,
 }
@@ -432,29 +433,31 @@ fn serve_warmfork(
             return 0;
         }
         let seed = block_on(|| prepare_seed(&args.script, args.max_heap_mb));
-        let mut seed = match seed {
+        let seed = match seed {
             Ok(seed) => seed,
             Err(failure) => {
                 eprintln!("aworker: {}", failure.message);
                 return i32::from(failure.code);
             }
         };
-        match fork::code_to_huge_pages() {
-            Ok(fork::HugeCode::Moved { len, .. }) => {
-                tracing::debug!(mib = len >> 20, "the seed's code is in huge pages");
+        let shared_code = match warmfork::huge_code::move_code_to_huge_pages() {
+            Ok(moved @ HugeCode::Moved(_)) => {
+                tracing::debug!(
+                    mib = moved.moved_bytes() >> 20,
+                    "the seed's code is in huge pages"
+                );
+                moved.moved_bytes()
             }
-            Ok(fork::HugeCode::Kept(why)) => {
+            Ok(HugeCode::Kept(why)) => {
                 tracing::debug!("the seed's code stays in its file mapping: {why}");
+                0
             }
-            Err(error) => tracing::warn!("cannot move the seed's code to huge pages: {error}"),
-        }
-        // See warm_up_for_clones; inside an event loop, as a clone's start is, so that the
-        // loop's own first steps are warm too.
-        let _ = block_on(|| async {
-            seed.worker.warm_up_for_clones();
-            Ok(())
-        });
-        match warmfork::seed_loop(&mut control) {
+            Err(error) => {
+                tracing::warn!("cannot move the seed's code to huge pages: {error}");
+                0
+            }
+        };
+        match warmfork::seed_loop(&mut control, shared_code) {
             None => 0,
             Some(birth) => run_clone(seed, control, &shared, birth, grace, cpu_limit),
         }
@@ -470,7 +473,7 @@ fn serve_warmfork(
 struct Seed {
     worker: Worker,
     /// Whether the script listens for `deserialize`: if not, clones skip dispatching it.
-    /// Known before the first fork, since the seed runs no JS after `serialize`.
+    /// Known before the first fork: after this check the seed runs no JS.
     deserialize: bool,
 }
 
@@ -479,6 +482,11 @@ struct Seed {
 async fn prepare_seed(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<Seed, Failure> {
     let mut worker = start_worker(args, max_heap_mb).await?;
     worker.dispatch_lifecycle(Lifecycle::Serialize).await?;
+    // A full collection first: its memory-reducing passes would flush the bytecode that the
+    // warm-up compiles. The warm-up runs no script code, but if it ever did, what that left
+    // pending would be refused by the checks after it.
+    worker.collect_garbage();
+    worker.warm_up_for_clones();
     let blockers = worker.freeze_blockers();
     if !blockers.is_empty() {
         return Err(Failure {
@@ -487,7 +495,6 @@ async fn prepare_seed(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<S
         });
     }
     let deserialize = worker.has_lifecycle_listeners(Lifecycle::Deserialize);
-    worker.collect_garbage();
     Ok(Seed {
         worker,
         deserialize,

@@ -251,19 +251,41 @@ test("dispatchFetch never throws, even with a broken op", async () => {
   assert.ok(rt.logs.some((l) => l.level === "error" && /rid gone/.test(l.message)));
 });
 
-test("the seed's warm-up runs no listener or handler and sends nothing", async () => {
+test("the seed's warm-up runs no script code and sends nothing", async () => {
   const rt = loadRuntime();
   rt.run(`
     globalThis.calls = [];
     addEventListener("fetch", () => calls.push("listener"));
     self.onfetch = () => calls.push("onfetch");
+    // Getters a dictionary conversion or a member read would call.
+    for (const key of ["bubbles", "composed", "preloadResponse", "replacesClientId",
+      "status", "statusText", "headers", "cancelable", "clientId"]) {
+      Object.defineProperty(Object.prototype, key, {
+        get() { calls.push("Object.prototype." + key); },
+        configurable: true,
+      });
+    }
+    for (const [name, member] of [["Request", "url"], ["Request", "headers"],
+      ["FetchEvent", "request"], ["Headers", "get"]]) {
+      Object.defineProperty(globalThis[name].prototype, member, {
+        get() { calls.push(name + "." + member); },
+        configurable: true,
+      });
+    }
   `);
   rt.internals.warmUpRequestPath();
   await settle();
   assert.deepEqual([...rt.run("calls")], []);
   assert.deepEqual(rt.responses, []);
   assert.deepEqual(rt.printed, []);
-  // A real request afterwards still reaches the script.
+  // A real request afterwards still reaches the script (with its getters on Request
+  // undone, which a real request's handling reads).
+  rt.run(`
+    for (const key of ["bubbles", "composed", "preloadResponse", "replacesClientId",
+      "status", "statusText", "headers", "cancelable", "clientId"]) {
+      delete Object.prototype[key];
+    }
+  `);
   rt.internals.dispatchFetch(1, "GET", "http://localhost/", [], null);
   await settle();
   assert.deepEqual([...rt.run("calls")], ["listener", "onfetch"]);
