@@ -27,7 +27,8 @@
   }
 
   internals.correctWebAssembly = () => {
-    // An own data property: not the guard that stands in while a snapshot is being built.
+    // While a snapshot is being built a guard (a Proxy) stands in for the namespace; it has
+    // no getOwnPropertyDescriptor trap, so the lookup of `Global` below finds nothing there.
     const namespace = P.ObjectGetOwnPropertyDescriptor(P.globalThis, "WebAssembly")?.value;
     if (typeof namespace !== "object" || namespace === null) return;
     const Global = P.ObjectGetOwnPropertyDescriptor(namespace, "Global")?.value;

@@ -323,6 +323,27 @@ async fn a_clone_above_its_rss_limit_is_replaced() {
     assert!(eventually_ok(&server, "/", Duration::from_secs(5)).await);
 }
 
+/// The code a seed moved into huge pages is resident in every clone but shared by all: a limit
+/// above a clone's own memory (~16 MiB) and below that plus the code (~30 MiB more) must not
+/// replace a clone that does nothing.
+#[tokio::test]
+async fn the_shared_code_does_not_count_against_the_rss_limit() {
+    let server = Server::start(
+        &fixture("warmfork/limits.js"),
+        &["--workers", "1", "--max-rss-mb", "32"],
+    );
+    let before = wait_for_children(server.pid(), 2);
+    assert!(eventually_ok(&server, "/", Duration::from_secs(5)).await);
+    // The supervisor checks every 100 ms.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(children(server.pid()), before, "{}", server.stderr());
+    assert!(
+        !server.stderr().contains("replacing it"),
+        "{}",
+        server.stderr()
+    );
+}
+
 /// The CPU time (user + system) a process has used so far.
 fn cpu_time(pid: u32) -> Duration {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();

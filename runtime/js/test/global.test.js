@@ -106,7 +106,7 @@ test("service-worker members answer as a server's only, always-active worker", a
     "InvalidAccessError", "null", true, "activated", false, true]);
 });
 
-test("the corrected WebAssembly.Global value setter: its name, length, and a required argument", () => {
+test("the corrected WebAssembly.Global value setter: name, length, required argument", () => {
   const r = loadRuntime();
   const source = `(() => {
     const global = new WebAssembly.Global({ value: "i32", mutable: true }, 7);

@@ -13,6 +13,7 @@
 //! `--max-workers`. ARCHITECTURE.md has the lifecycle table; `fork.rs` the fork-safety rules.
 
 pub mod fork;
+pub mod huge_code;
 pub mod slots;
 
 use std::io::{BufRead, BufReader, Write};
@@ -219,6 +220,7 @@ pub fn supervise(
         seed_backoff: Backoff::default(),
         clone_backoff: Backoff::default(),
         ever_ready: false,
+        shared_code: 0,
         rss_checked: Instant::now(),
     };
     loop {
@@ -322,6 +324,10 @@ struct Supervisor<'a> {
     clone_backoff: Backoff,
     ever_ready: bool,
     rss_checked: Instant,
+    /// Bytes of code the seed moved into anonymous huge pages (see [`huge_code`]): resident in
+    /// every clone, shared by all, and left out of `--max-rss-mb`, which is about the clone's
+    /// own memory.
+    shared_code: u64,
 }
 
 impl Supervisor<'_> {
@@ -362,7 +368,8 @@ impl Supervisor<'_> {
         }
     }
 
-    /// Reads the seed's messages: `ready`, `cloned <slot> <pid>`, `refused <slot> <reason>`.
+    /// Reads the seed's messages: `ready <shared code bytes>`, `cloned <slot> <pid>`,
+    /// `refused <slot> <reason>`.
     fn read_seed(&mut self) {
         let Some(seed) = self.seed.as_mut() else {
             return;
@@ -375,8 +382,9 @@ impl Supervisor<'_> {
             seed.partial.clear();
             let mut words = message.splitn(3, ' ');
             match (words.next(), words.next(), words.next()) {
-                (Some("ready"), _, _) => {
+                (Some("ready"), code, _) => {
                     seed.ready = true;
+                    self.shared_code = code.and_then(|c| c.parse().ok()).unwrap_or(0);
                     self.seed_backoff.succeeded();
                     if !self.ever_ready {
                         self.ever_ready = true;
@@ -526,6 +534,7 @@ impl Supervisor<'_> {
             let Some(rss) = resident_bytes(clone.pid) else {
                 continue;
             };
+            let rss = rss.saturating_sub(self.shared_code);
             if rss > max {
                 tracing::warn!(
                     clone = clone.pid,
@@ -647,12 +656,15 @@ pub struct Birth {
 /// The seed's side of the control socket, after its worker started and `serialize` ran:
 /// answers clone requests until the supervisor goes away. Returns `Some(birth)` in a new
 /// clone (which then runs [`crate::cli`]'s clone body), `None` when the seed should exit.
-pub fn seed_loop(control: &mut UnixStream) -> Option<Birth> {
+pub fn seed_loop(control: &mut UnixStream, shared_code: usize) -> Option<Birth> {
     // Once, here: from now on the seed runs no JS and V8 maps nothing new, so the mappings
     // that clones must inherit are all there, and each fork is spared the pass. A pass that
     // failed (reading /proc) is tried again at the next request.
     let mut dofork_done = fork::undo_dontfork().is_ok();
-    if control.write_all(b"ready\n").is_err() {
+    if control
+        .write_all(format!("ready {shared_code}\n").as_bytes())
+        .is_err()
+    {
         return None;
     }
     let mut reader = BufReader::new(control.try_clone().ok()?);
