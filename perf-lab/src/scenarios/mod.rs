@@ -186,6 +186,9 @@ impl Lab {
     pub fn run(&mut self, scenario: Scenario) {
         self.ui
             .line(&format!("perf-lab: scenario {}", scenario.name()));
+        if matches!(scenario, Scenario::Memory | Scenario::CloneMemory) {
+            flush_written_files();
+        }
         if let Some(needs) = scenario.needs() {
             self.ui.line(&format!("  not available yet: needs {needs}"));
             self.outcome(
@@ -379,6 +382,15 @@ fn run_bounded(mut cmd: Command, log: &Path, limit: Duration) -> Result<String> 
         bail!("{:?} failed ({status}): {}", cmd.get_program(), text.trim());
     }
     Ok(text)
+}
+
+/// Writes dirty page cache back to disk. A file page that only one process maps and that is
+/// still dirty (a freshly built executable's) counts as that process's private dirty memory:
+/// measured right after a build, aworker's USS grew by the code it ran, where the peers'
+/// long-installed executables count nothing.
+fn flush_written_files() {
+    // SAFETY: sync has no preconditions.
+    unsafe { libc::sync() };
 }
 
 #[cfg(test)]
