@@ -323,8 +323,8 @@
     });
   }
 
-  // https://w3c.github.io/ServiceWorker/#handle-fetch (the parts a server needs)
-  function dispatchFetchEvent(exchange, request) {
+  // The trusted FetchEvent for `request`, and the capability of its `handled` promise.
+  function newFetchEvent(request) {
     const handled = infra.newPromiseCapability();
     infra.markPromiseHandled(handled.promise);
     // No prototype: the script's getters on Object.prototype do not see the conversion.
@@ -337,6 +337,12 @@
       handled: handled.promise,
     });
     eventImpl.setTrusted(event);
+    return { event, handled };
+  }
+
+  // https://w3c.github.io/ServiceWorker/#handle-fetch (the parts a server needs)
+  function dispatchFetchEvent(exchange, request) {
+    const { event, handled } = newFetchEvent(request);
     // Listeners that throw are reported as uncaught exceptions; dispatch goes on.
     const reportedBefore = eventImpl.reportedExceptions();
     eventImpl.dispatch(globalObject, event);
@@ -487,18 +493,7 @@
   internals.warmUpRequestPath = () => {
     const request = buildRequest("GET", "http://localhost/",
       ["host", "localhost", "user-agent", "aworker", "accept", "*/*"], null);
-    const handled = infra.newPromiseCapability();
-    infra.markPromiseHandled(handled.promise);
-    const event = new FetchEvent("fetch", {
-      __proto__: null,
-      cancelable: true,
-      request,
-      clientId: "",
-      resultingClientId: "",
-      handled: handled.promise,
-    });
-    eventImpl.setTrusted(event);
-    handled.resolve(undefined);
+    newFetchEvent(request).handled.resolve(undefined);
     const response = new internals.Response("warm-up", {
       __proto__: null,
       headers: { __proto__: null, "content-type": "text/plain" },
