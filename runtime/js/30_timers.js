@@ -145,12 +145,13 @@
 
   // The timers still armed, as [kind, handler, timeout] (the runtime names them when they
   // keep a snapshot or fork from being taken).
+  // (No iterator: a script's Map iterator must not run from the freeze checks.)
   function pending() {
     const list = [];
-    for (const { 1: timer } of activeTimers) {
+    P.MapPrototypeForEach(activeTimers, (timer) => {
       const kind = timer.repeat ? "setInterval" : "setTimeout";
       P.ArrayPrototypePush(list, [kind, timer.handler, timer.timeout]);
-    }
+    });
     return list;
   }
 

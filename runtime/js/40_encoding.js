@@ -21,6 +21,7 @@
 
   // Intrinsics only this file needs, captured before user code runs.
   const { Float64Array, FinalizationRegistry } = globalThis;
+  const ArrayBufferPrototype = ArrayBuffer.prototype;
   const FinalizationRegistryPrototypeRegister =
     P.uncurryThis(FinalizationRegistry.prototype.register);
 
@@ -68,6 +69,10 @@
       if (!infra.isUint8Array(destination)) {
         throw new P.TypeError(`${prefix}: Argument 2 is not of type 'Uint8Array'.`);
       }
+      // [AllowShared] but not [AllowResizable].
+      if (isResizable(destination)) {
+        throw new P.TypeError(`${prefix}: The provided Uint8Array value must not be resizable.`);
+      }
       ops.op_encoding_encode_into(source, destination, encodeIntoCounts);
       return { read: encodeIntoCounts[0], written: encodeIntoCounts[1] };
     }
@@ -105,12 +110,18 @@
         ? P.DataViewPrototypeGetBuffer(source)
         : P.TypedArrayPrototypeGetBuffer(source);
     }
-    try {
-      return P.ArrayBufferPrototypeGetResizable(buffer);
-    } catch {
-      // A SharedArrayBuffer, whose prototype the built-ins cannot hold (see 05_inspect.js).
-      return ops.op_encoding_is_growable(buffer);
+    // The prototype only picks the likely kind (a script may change it); the getter and the
+    // op check the brand. A SharedArrayBuffer goes to the op without a throw in between.
+    if (P.ObjectGetPrototypeOf(buffer) === ArrayBufferPrototype) {
+      try {
+        return P.ArrayBufferPrototypeGetResizable(buffer);
+      } catch {
+        // A SharedArrayBuffer given ArrayBuffer's prototype.
+      }
     }
+    return ops.op_encoding_is_shared_array_buffer(buffer)
+      ? ops.op_encoding_is_growable(buffer)
+      : P.ArrayBufferPrototypeGetResizable(buffer);
   }
 
   class TextDecoder {
@@ -167,8 +178,8 @@
       // place (none when detached).
       if (input === undefined) {
         input = emptyBytes;
-      } else if (!P.ArrayBufferIsView(input) && !infra.isArrayBuffer(input) &&
-        !ops.op_encoding_is_shared_array_buffer(input)) {
+      } else if (!P.ArrayBufferIsView(input) && !ops.op_encoding_is_shared_array_buffer(input) &&
+        !infra.isArrayBuffer(input)) {
         throw new P.TypeError(`${prefix}: The provided value is not of type ` +
           "'(ArrayBuffer or ArrayBufferView or SharedArrayBuffer)'.");
       } else if (isResizable(input)) {

@@ -127,8 +127,9 @@
     seeded = false;
   }];
   internals.onResume = (hook) => P.ArrayPrototypePush(resumeHooks, hook);
+  // (An index loop: a script's array iterator must not run from here.)
   internals.resume = () => {
-    for (const hook of resumeHooks) hook();
+    for (let i = 0; i < resumeHooks.length; i++) resumeHooks[i]();
   };
 
   internals.Crypto = Crypto;

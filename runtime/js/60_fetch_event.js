@@ -488,9 +488,12 @@
   // Runs the built-ins' part of answering a request once, without the script: a seed calls
   // it before it forks, so that clones find that code compiled and its feedback allocated in
   // the memory they share. The event is made, not dispatched; nothing is sent. Dictionaries
-  // have no prototype and no public getter is read, so no script code runs here even when the
-  // script replaced members of Object.prototype or of the interfaces.
+  // have no prototype and no public member is read. The built-ins still iterate arrays,
+  // resolve promises and push onto arrays through the JS intrinsics, so if the script changed
+  // any of those, nothing runs. Returns null, or the change that stopped it.
   internals.warmUpRequestPath = () => {
+    const change = internals.intrinsicsChange();
+    if (change !== null) return change;
     const request = buildRequest("GET", "http://localhost/",
       ["host", "localhost", "user-agent", "aworker", "accept", "*/*"], null);
     newFetchEvent(request).handled.resolve(undefined);
@@ -501,6 +504,7 @@
     const { headers, body } = internals.response.parts(response);
     headersImpl.flatten(headers);
     bodyImpl.takeSource(body);
+    return null;
   };
 
   internals.ExtendableEvent = ExtendableEvent;

@@ -211,6 +211,7 @@ impl ScriptArgs {
             location: self.location.clone(),
             resolve_to_loopback: self.resolve_to_loopback,
             max_heap_bytes: None,
+            record_intrinsics: false,
         }
     }
 }
@@ -293,11 +294,25 @@ fn block_on<T, F: std::future::Future<Output = Result<T, Failure>>>(
     local.block_on(&runtime, body())
 }
 
+/// What a started worker is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// It serves or runs the script itself.
+    Worker,
+    /// It is a WarmFork seed: clones are forked from it.
+    Seed,
+}
+
 /// Starts the worker of `serve` and `run`, following the lifecycle table in ARCHITECTURE.md:
 /// from a snapshot (restore, `deserialize`) or a script (evaluate), then install, activate.
-async fn start_worker(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<Worker, Failure> {
+async fn start_worker(
+    args: &ScriptArgs,
+    max_heap_mb: Option<usize>,
+    role: Role,
+) -> Result<Worker, Failure> {
     let mut options = args.worker_options();
     options.max_heap_bytes = max_heap_mb.map(|mb| mb * 1024 * 1024);
+    options.record_intrinsics = role == Role::Seed;
     let mut worker = match (&args.snapshot, &args.script) {
         (Some(snapshot), _) => match snapshot::read(snapshot) {
             Ok(blob) => snapshot::restore(options, blob).await?,
@@ -325,7 +340,7 @@ async fn cold_start(options: WorkerOptions, script: &MainScript) -> Result<Worke
 
 fn run(args: ScriptArgs) -> Result<(), Failure> {
     block_on(|| async move {
-        let mut worker = start_worker(&args, None).await?;
+        let mut worker = start_worker(&args, None, Role::Worker).await?;
         worker.run_event_loop(RunUntil::Idle).await;
         // The script ran on after each uncaught error, as a worker does; its exit status
         // still says that something failed, as Deno's and Node's do.
@@ -352,7 +367,7 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
     block_on(|| async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|error| setup_error(format!("cannot listen on {addr}: {error}")))?;
-        let mut worker = start_worker(&args.script, None).await?;
+        let mut worker = start_worker(&args.script, None, Role::Worker).await?;
 
         let bound = listener.local_addr().map_err(setup_error)?;
         eprintln!("Listening on http://{bound}/");
@@ -480,7 +495,7 @@ struct Seed {
 /// The seed: start the worker, dispatch `serialize`, and make sure nothing is pending that a
 /// fork could not carry. Returns with the event loop's runtime gone (one thread left).
 async fn prepare_seed(args: &ScriptArgs, max_heap_mb: Option<usize>) -> Result<Seed, Failure> {
-    let mut worker = start_worker(args, max_heap_mb).await?;
+    let mut worker = start_worker(args, max_heap_mb, Role::Seed).await?;
     worker.dispatch_lifecycle(Lifecycle::Serialize).await?;
     // A full collection first: its memory-reducing passes would flush the bytecode that the
     // warm-up compiles. The warm-up runs no script code, but if it ever did, what that left
@@ -585,6 +600,9 @@ fn snapshot_build(args: SnapshotBuildArgs) -> Result<(), Failure> {
     };
     let options = WorkerOptions {
         location: args.location.clone(),
+        // A seed restored from this snapshot needs the intrinsics as they were before the
+        // script ran.
+        record_intrinsics: true,
         ..WorkerOptions::default()
     };
     let file = block_on(|| async move {

@@ -276,7 +276,8 @@ fn with_buffer_source<'s, R>(
 
 /// Whether a buffer source's length can change: a resizable ArrayBuffer, a growable
 /// SharedArrayBuffer or a view of one. (A detached resizable ArrayBuffer is no longer seen as
-/// resizable here; the JS side asks `ArrayBuffer.prototype.resizable` for ArrayBuffers.)
+/// resizable here; the JS asks `ArrayBuffer.prototype.resizable` for ArrayBuffers, and this
+/// only for SharedArrayBuffers.)
 fn is_resizable(value: v8::Local<'_, v8::Value>) -> bool {
     let store = if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(value) {
         // A view without a buffer of its own yet keeps its bytes on V8's heap, which a
@@ -345,13 +346,6 @@ op! {
             .map_err(|_| OpError::type_error("expected a string"))?;
         let destination = v8::Local::<v8::Uint8Array>::try_from(destination)
             .map_err(|_| OpError::type_error("expected a Uint8Array"))?;
-        // The argument is [AllowShared] but not [AllowResizable].
-        if is_resizable(destination.into()) {
-            return Err(OpError::type_error(
-                "Failed to execute 'encodeInto' on 'TextEncoder': The provided Uint8Array \
-                 value must not be resizable.",
-            ));
-        }
         let result = v8::Local::<v8::Float64Array>::try_from(result)
             .ok()
             .filter(|result| result.byte_length() == 16)

@@ -66,6 +66,10 @@ pub struct WorkerOptions {
     pub resolve_to_loopback: bool,
     /// The V8 heap ceiling (`--max-heap-mb`); near it JS is stopped (see `limits.rs`).
     pub max_heap_bytes: Option<usize>,
+    /// Record the JS intrinsics before any script runs, so that a WarmFork seed can tell
+    /// whether the script changed them (see `js/95_intrinsics.js`): for seeds and snapshot
+    /// builds. A restored snapshot keeps the record of its build.
+    pub record_intrinsics: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +181,7 @@ impl Worker {
         crate::platform::platform();
         debug_assert_eq!(SNAPSHOT_OP_NAMES, op_names().as_slice());
         let from_source = matches!(start, Start::Builtins) && options.builtins == Builtins::Source;
+        let restored = matches!(start, Start::UserSnapshot(_));
         let mut params =
             v8::CreateParams::default().external_references(external_references().into());
         if let Some(max) = options.max_heap_bytes {
@@ -231,6 +236,9 @@ impl Worker {
             let hooks = Hooks::new(scope, internals)?;
             // V8 gives every new context its own WebAssembly namespace.
             call_internal(scope, internals, "correctWebAssembly", &[]);
+            if options.record_intrinsics && !restored {
+                call_internal(scope, internals, "recordIntrinsics", &[]);
+            }
             let inspect = Hooks::lookup(scope, internals, "inspect")?;
             scope.set_slot(Inspect(inspect));
             (
@@ -408,7 +416,12 @@ impl Worker {
         let context = v8::Local::new(scope, &self.context);
         let scope = &mut v8::ContextScope::new(scope, context);
         let internals = v8::Local::new(scope, &self.internals);
-        call_internal(scope, internals, "warmUpRequestPath", &[]);
+        let change = call_internal(scope, internals, "warmUpRequestPath", &[]);
+        if let Some(change) = change.filter(|change| change.is_string()) {
+            let change = change.to_rust_string_lossy(scope);
+            // Mostly the script's doing; V8 also re-creates a few on restoring a snapshot.
+            tracing::debug!("no warm-up of the request path: {change} differs from its record");
+        }
         scope.perform_microtask_checkpoint();
     }
 

@@ -28,6 +28,9 @@ fn resizable_buffers_are_refused_and_fixed_ones_taken() {
         r#"BOM after a refusal: "h""#.to_string(),
         r#"held bytes after a refusal: "€""#.to_string(),
         format!("decode detached resizable: {refused}"),
+        "encodeInto detached resizable: TypeError: Failed to execute 'encodeInto' on \
+         'TextEncoder': The provided Uint8Array value must not be resizable."
+            .to_string(),
     ];
     assert_eq!(stdout.lines().collect::<Vec<_>>(), expected, "{stdout}");
 }

@@ -173,6 +173,10 @@ struct Clone {
     slot: usize,
     started: Instant,
     retiring: bool,
+    /// Bytes of its seed's code in anonymous huge pages (see [`huge_code`]): resident in the
+    /// clone, shared by all clones of that seed, and left out of `--max-rss-mb`, which is
+    /// about the clone's own memory.
+    shared_code: u64,
 }
 
 struct Seed {
@@ -181,6 +185,8 @@ struct Seed {
     /// A message read in part (the socket is non-blocking).
     partial: String,
     ready: bool,
+    /// What its `ready` message said of its code in huge pages, in bytes.
+    shared_code: u64,
 }
 
 /// Runs the supervisor until SIGTERM or SIGINT; returns the exit code. `seed_main` is the
@@ -220,7 +226,6 @@ pub fn supervise(
         seed_backoff: Backoff::default(),
         clone_backoff: Backoff::default(),
         ever_ready: false,
-        shared_code: 0,
         rss_checked: Instant::now(),
     };
     loop {
@@ -286,6 +291,7 @@ fn spawn_seed(seed_main: &dyn Fn(UnixStream) -> i32) -> std::io::Result<Seed> {
         control: BufReader::new(ours),
         partial: String::new(),
         ready: false,
+        shared_code: 0,
     })
 }
 
@@ -324,10 +330,6 @@ struct Supervisor<'a> {
     clone_backoff: Backoff,
     ever_ready: bool,
     rss_checked: Instant,
-    /// Bytes of code the seed moved into anonymous huge pages (see [`huge_code`]): resident in
-    /// every clone, shared by all, and left out of `--max-rss-mb`, which is about the clone's
-    /// own memory.
-    shared_code: u64,
 }
 
 impl Supervisor<'_> {
@@ -384,7 +386,7 @@ impl Supervisor<'_> {
             match (words.next(), words.next(), words.next()) {
                 (Some("ready"), code, _) => {
                     seed.ready = true;
-                    self.shared_code = code.and_then(|c| c.parse().ok()).unwrap_or(0);
+                    seed.shared_code = code.and_then(|c| c.parse().ok()).unwrap_or(0);
                     self.seed_backoff.succeeded();
                     if !self.ever_ready {
                         self.ever_ready = true;
@@ -408,6 +410,7 @@ impl Supervisor<'_> {
                         slot,
                         started: Instant::now(),
                         retiring: false,
+                        shared_code: seed.shared_code,
                     };
                     self.clones.push(clone);
                     tracing::debug!(clone = pid, slot, "clone started");
@@ -534,7 +537,7 @@ impl Supervisor<'_> {
             let Some(rss) = resident_bytes(clone.pid) else {
                 continue;
             };
-            let rss = rss.saturating_sub(self.shared_code);
+            let rss = rss.saturating_sub(clone.shared_code);
             if rss > max {
                 tracing::warn!(
                     clone = clone.pid,
