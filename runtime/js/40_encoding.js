@@ -213,9 +213,8 @@
     encode: (string) => ops.op_encoding_encode(string),
     // https://encoding.spec.whatwg.org/#utf-8-decode (strips a BOM, replaces errors)
     decode: (bytes) => ops.op_encoding_decode(kUtf8, bytes, false, false),
-    // https://encoding.spec.whatwg.org/#utf-8-decode-without-bom (with `fatal`: ...-or-fail,
-    // which throws a TypeError)
-    decodeWithoutBOM: (bytes, fatal = false) => ops.op_encoding_decode(kUtf8, bytes, fatal, true),
+    // https://encoding.spec.whatwg.org/#utf-8-decode-without-bom
+    decodeWithoutBOM: (bytes) => ops.op_encoding_decode(kUtf8, bytes, false, true),
     // https://encoding.spec.whatwg.org/#concept-encoding-get: [index, name] or null
     getEncoding,
     // https://encoding.spec.whatwg.org/#decode: a BOM decides over the encoding `index`.

@@ -533,70 +533,21 @@
       }
       return list;
     }
-    const flat = ops.op_url_search_params_parse(query);
-    for (let i = 0; i < flat.length; i += 2) P.ArrayPrototypePush(list, [flat[i], flat[i + 1]]);
-    return list;
+    return pairsOf(ops.op_url_search_params_parse(query));
   }
 
-  // The urlencoded parser over bytes (a body's), as Body's formData() needs it.
+  // The urlencoded parser over bytes (a body's), as Body's formData() needs it: bytes need
+  // not be UTF-8, so they go to the runtime's parser as they are.
   // https://url.spec.whatwg.org/#concept-urlencoded-parser
   function parseBytes(bytes) {
-    // Bytes that are valid UTF-8 are the encoding of their decoding, so the string parser
-    // gives the same pairs. (No BOM is removed: the parser's decoding keeps it.)
-    let text = null;
-    try {
-      text = internals.encoding.decodeWithoutBOM(bytes, true);
-    } catch {
-      // Not UTF-8: the byte-wise steps below.
-    }
-    if (text !== null) return parsePairs(text);
-
-    // 1-2.
-    const list = [];
-    const length = P.TypedArrayPrototypeGetLength(bytes);
-    let start = 0;
-    while (start < length) {
-      let end = P.TypedArrayPrototypeIndexOf(bytes, 0x26, start);
-      if (end === -1) end = length;
-      // 3.1.
-      if (end > start) {
-        // 3.2-3.3.
-        let eq = P.TypedArrayPrototypeIndexOf(bytes, 0x3d, start);
-        if (eq === -1 || eq > end) eq = end;
-        // 3.4-3.5.
-        const name = decodeFormBytes(bytes, start, eq);
-        const value = eq === end ? "" : decodeFormBytes(bytes, eq + 1, end);
-        P.ArrayPrototypePush(list, [name, value]);
-      }
-      start = end + 1;
-    }
-    return list;
+    return pairsOf(ops.op_url_urlencoded_parse_bytes(bytes));
   }
 
-  const isHexDigit = (b) =>
-    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
-  const hexValue = (b) => (b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x57);
-
-  // bytes[start..end) with "+" as space, percent-decoded, then UTF-8 decoded without BOM.
-  // https://url.spec.whatwg.org/#concept-urlencoded-parser (steps 3.4-3.5)
-  function decodeFormBytes(bytes, start, end) {
-    const out = new P.Uint8Array(end - start);
-    let n = 0;
-    for (let i = start; i < end; i++) {
-      const b = bytes[i];
-      if (b === 0x2b) {
-        out[n++] = 0x20;
-      } else if (b === 0x25 && i + 2 < end && isHexDigit(bytes[i + 1]) &&
-        isHexDigit(bytes[i + 2])) {
-        // https://url.spec.whatwg.org/#percent-decode
-        out[n++] = hexValue(bytes[i + 1]) * 16 + hexValue(bytes[i + 2]);
-        i += 2;
-      } else {
-        out[n++] = b;
-      }
-    }
-    const decoded = new P.Uint8Array(P.TypedArrayPrototypeGetBuffer(out), 0, n);
-    return internals.encoding.decodeWithoutBOM(decoded);
+  // [name, value] pairs from an op's flat [name, value, ...] list.
+  function pairsOf(flat) {
+    const list = [];
+    for (let i = 0; i < flat.length; i += 2) P.ArrayPrototypePush(list, [flat[i], flat[i + 1]]);
+    return list;
   }
 
   function plusToSpace(string) {

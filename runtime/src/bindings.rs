@@ -405,6 +405,7 @@ op_table![
     crate::url::op_url_can_parse,
     crate::url::op_url_set,
     crate::url::op_url_search_params_parse,
+    crate::url::op_url_urlencoded_parse_bytes,
     crate::structured_clone::op_structured_clone,
     crate::urlpattern::op_urlpattern_parse,
     crate::urlpattern::op_urlpattern_process_init,

@@ -13,7 +13,7 @@
 
 use ada_url::{HostType, SchemeType, Url};
 
-use crate::bindings::{OpError, OpResult, ToV8};
+use crate::bindings::{ByteBuf, OpError, OpResult, ToV8};
 use crate::op;
 
 /// A parsed URL for JS: `[href, protocolEnd, usernameEnd, hostStart, hostEnd, port,
@@ -196,15 +196,35 @@ op! {
 op! {
     /// https://url.spec.whatwg.org/#concept-urlencoded-parser: a flat [name, value, ...] list.
     fn op_url_search_params_parse(scope, query: String) -> OpResult<Strings> {
-        let pairs = url::form_urlencoded::parse(query.as_bytes());
-        let flat = pairs.flat_map(|(name, value)| [name.into_owned(), value.into_owned()]);
-        Ok(Strings(flat.collect()))
+        Ok(urlencoded_parse(query.as_bytes()))
     }
+}
+
+op! {
+    /// The same parser over bytes (a body's, for Body's formData()), which need not be UTF-8.
+    fn op_url_urlencoded_parse_bytes(scope, bytes: ByteBuf) -> OpResult<Strings> {
+        Ok(urlencoded_parse(&bytes.0))
+    }
+}
+
+fn urlencoded_parse(input: &[u8]) -> Strings {
+    let pairs = url::form_urlencoded::parse(input);
+    let flat = pairs.flat_map(|(name, value)| [name.into_owned(), value.into_owned()]);
+    Strings(flat.collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urlencoded_bytes_are_percent_decoded_before_utf8_decoding() {
+        // Raw bytes that are not UTF-8 next to escapes; a BOM is kept.
+        let Strings(pairs) = urlencoded_parse(&[0xc2, 0x25, 0x41, 0x39, 0x3d, 0xff, 0x2b]);
+        assert_eq!(pairs, ["\u{a9}", "\u{fffd} "]);
+        let Strings(pairs) = urlencoded_parse(&[0xef, 0xbb, 0xbf, 0x61, 0x3d, 0x62]);
+        assert_eq!(pairs, ["\u{feff}a", "b"]);
+    }
 
     #[test]
     fn offsets_delimit_the_components() {

@@ -164,9 +164,7 @@ test("application/x-www-form-urlencoded bodies, as strings and as bytes", async 
     }).formData()])()`);
   assert.deepEqual(await parse(JSON.stringify("a=b+c&&=d&e&%zz=%41%C3%A9&\uFEFFf")),
     [["a", "b c"], ["", "d"], ["e", ""], ["%zz", "A\u00e9"], ["\uFEFFf", ""]]);
-  // Raw bytes that are not UTF-8 next to escapes: decoded after percent-decoding, as bytes.
-  assert.deepEqual(await parse("new Uint8Array([0xc2, 0x25, 0x41, 0x39, 0x3d, 0xff, 0x2b])"),
-    [["\u00a9", "\ufffd "]]);
+  // (Bytes that are not UTF-8 are parsed by the runtime's op: see runtime/src/url.rs.)
   assert.deepEqual(await parse("new Uint8Array([0xef, 0xbb, 0xbf, 0x61, 0x3d, 0x62])"),
     [["\uFEFFa", "b"]]);
 });

@@ -143,6 +143,10 @@ function loadRuntime(overrides = {}) {
       // "&" keeps node from dropping a leading "?", which the real op parses as a name.
       return [...new URLSearchParams(`&${query}`)].flat();
     },
+    op_url_urlencoded_parse_bytes(bytes) {
+      // Node's parser takes strings only: exact for UTF-8 bodies.
+      return [...new URLSearchParams(`&${Buffer.from(bytes).toString("utf8")}`)].flat();
+    },
     op_console_print(level, text) {
       printed.push({ level, text });
     },
