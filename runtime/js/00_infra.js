@@ -343,6 +343,18 @@
     return (target, kind) => new PairIterator(kCreate, target, kind);
   }
 
+  // https://infra.spec.whatwg.org/#isomorphic-decode of bytes[start..end): each byte as the
+  // code unit of the same value, a few thousand at a time.
+  function isomorphicDecode(bytes, start = 0, end = P.TypedArrayPrototypeGetLength(bytes)) {
+    let s = "";
+    for (let i = start; i < end; i += 8192) {
+      const chunk = new P.Uint8Array(P.TypedArrayPrototypeGetBuffer(bytes),
+        P.TypedArrayPrototypeGetByteOffset(bytes) + i, P.MathMin(8192, end - i));
+      s += P.ReflectApply(P.StringFromCharCode, undefined, chunk);
+    }
+    return s;
+  }
+
   internals.primordials = primordials;
   internals.infra = {
     kPlatformBrand,
@@ -367,5 +379,6 @@
     copyBufferSource,
     viewBytes,
     concatBytes,
+    isomorphicDecode,
   };
 });

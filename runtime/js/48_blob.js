@@ -288,7 +288,8 @@
         // https://w3c.github.io/FileAPI/#dfn-readAsDataURL: base64, the Blob's type or
         // application/octet-stream.
         const mediaType = mimeType === "" ? "application/octet-stream" : mimeType;
-        return `data:${mediaType};base64,${internals.base64.btoa(binaryString(bytes))}`;
+        const base64 = internals.base64.btoa(infra.isomorphicDecode(bytes));
+        return `data:${mediaType};base64,${base64}`;
       }
       case "Text": {
         // 1-4. The encoding argument, else the type's charset, else UTF-8.
@@ -308,20 +309,8 @@
       case "ArrayBuffer":
         return P.TypedArrayPrototypeGetBuffer(copyRange(bytes));
       default:
-        return binaryString(bytes);
+        return infra.isomorphicDecode(bytes);
     }
-  }
-
-  // Each byte as the code unit of the same value.
-  function binaryString(bytes) {
-    let s = "";
-    const length = P.TypedArrayPrototypeGetLength(bytes);
-    for (let i = 0; i < length; i += 8192) {
-      const chunk = new P.Uint8Array(P.TypedArrayPrototypeGetBuffer(bytes),
-        P.TypedArrayPrototypeGetByteOffset(bytes) + i, P.MathMin(8192, length - i));
-      s += P.ReflectApply(P.StringFromCharCode, undefined, chunk);
-    }
-    return s;
   }
 
   const eventImpl = internals.event;

@@ -311,7 +311,7 @@
         bytes[position] !== 0x3a) {
         position++;
       }
-      const headerName = isomorphicDecode(bytes, nameStart, position);
+      const headerName = infra.isomorphicDecode(bytes, nameStart, position);
       if (!internals.headers.isHeaderName(headerName)) return null;
       if (bytes[position] !== 0x3a) return null;
       position++;
@@ -332,7 +332,7 @@
           break;
         }
         case "content-type":
-          contentType = isomorphicDecode(bytes, valueStart, valueEnd);
+          contentType = infra.isomorphicDecode(bytes, valueStart, valueEnd);
           break;
         default:
           break;
@@ -365,7 +365,7 @@
     while (position < end && bytes[position] !== 0x22) {
       let byte = bytes[position];
       if (byte === 0x25 && position + 2 < end) {
-        const escape = isomorphicDecode(bytes, position + 1, position + 3);
+        const escape = infra.isomorphicDecode(bytes, position + 1, position + 3);
         const decoded = escape === "0A" ? 0x0a : escape === "0D" ? 0x0d : escape === "22"
           ? 0x22 : -1;
         if (decoded !== -1) {
@@ -388,13 +388,6 @@
     const out = new P.Uint8Array(s.length);
     for (let i = 0; i < s.length; i++) out[i] = P.StringPrototypeCharCodeAt(s, i);
     return out;
-  }
-
-  // https://infra.spec.whatwg.org/#isomorphic-decode of bytes[start..end)
-  function isomorphicDecode(bytes, start, end) {
-    let s = "";
-    for (let i = start; i < end; i++) s += P.StringFromCharCode(bytes[i]);
-    return s;
   }
 
   // Whether bytes[position..] starts with `prefix`, within `end`.
