@@ -8,8 +8,9 @@
 // warm-up is skipped then. The runtime records the intrinsics when it creates a context for a
 // seed or a snapshot build, before any script runs: V8 adds some only then (Symbol.dispose),
 // so a record made with the built-ins' snapshot would never match. A user snapshot carries
-// the record of its build; V8 re-creates a few intrinsics on restoring one (%IteratorPrototype%
-// does not match then), so a seed restored from a snapshot skips that warm-up.
+// the record of its build; V8 re-creates a few intrinsics on restoring one
+// (%IteratorPrototype% does not match then), so a seed restored from a snapshot skips that
+// warm-up.
 ((ops, internals) => {
   const P = internals.primordials;
 
@@ -32,13 +33,6 @@
     ["%TypedArray%", typedArray], ["%TypedArray%.prototype", typedArray.prototype],
     ["Uint8Array", Uint8Array], ["Uint8Array.prototype", Uint8Array.prototype],
   ];
-  const names = [];
-  const intrinsics = [];
-  for (let i = 0; i < named.length; i++) {
-    names[i] = named[i][0];
-    intrinsics[i] = named[i][1];
-  }
-
   // An own property's descriptor with no prototype: reading an absent field (`writable` of an
   // accessor) must not reach Object.prototype, where a script may have put a getter.
   function descriptor(object, key) {
@@ -54,8 +48,8 @@
   let recorded = null;
   internals.recordIntrinsics = () => {
     recorded = [];
-    for (let i = 0; i < intrinsics.length; i++) {
-      const object = intrinsics[i];
+    for (let i = 0; i < named.length; i++) {
+      const object = named[i][1];
       const entries = [P.ObjectGetPrototypeOf(object)];
       const keys = P.ReflectOwnKeys(object);
       for (let k = 0; k < keys.length; k++) {
@@ -72,13 +66,15 @@
   // Array.prototype or Object.prototype cannot run from here either.
   internals.intrinsicsChange = () => {
     if (recorded === null) return "(no record of the intrinsics was made)";
-    for (let i = 0; i < intrinsics.length; i++) {
-      const object = intrinsics[i];
+    for (let i = 0; i < named.length; i++) {
+      // (No destructuring: that would go through the array iterator.)
+      const name = named[i][0];
+      const object = named[i][1];
       const entries = recorded[i];
       const keys = P.ReflectOwnKeys(object);
       if (entries.length !== 1 + keys.length * 5 ||
         !P.ObjectIs(P.ObjectGetPrototypeOf(object), entries[0])) {
-        return names[i];
+        return name;
       }
       for (let k = 0; k < keys.length; k++) {
         const desc = descriptor(object, keys[k]);
@@ -86,7 +82,7 @@
         if (!P.ObjectIs(keys[k], entries[at]) || !P.ObjectIs(desc.value, entries[at + 1]) ||
           !P.ObjectIs(desc.get, entries[at + 2]) || !P.ObjectIs(desc.set, entries[at + 3]) ||
           attributes(desc) !== entries[at + 4]) {
-          return `${names[i]}[${P.String(keys[k])}]`;
+          return `${name}[${P.String(keys[k])}]`;
         }
       }
     }

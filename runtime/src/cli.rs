@@ -457,11 +457,9 @@ fn serve_warmfork(
         };
         let shared_code = match warmfork::huge_code::move_code_to_huge_pages() {
             Ok(moved @ HugeCode::Moved(_)) => {
-                tracing::debug!(
-                    mib = moved.moved_bytes() >> 20,
-                    "the seed's code is in huge pages"
-                );
-                moved.moved_bytes()
+                let bytes = moved.moved_bytes();
+                tracing::debug!(mib = bytes >> 20, "the seed's code is in huge pages");
+                bytes
             }
             Ok(HugeCode::Kept(why)) => {
                 tracing::debug!("the seed's code stays in its file mapping: {why}");

@@ -274,28 +274,6 @@ fn with_buffer_source<'s, R>(
     })
 }
 
-/// Whether a buffer source's length can change: a resizable ArrayBuffer, a growable
-/// SharedArrayBuffer or a view of one. (A detached resizable ArrayBuffer is no longer seen as
-/// resizable here; the JS asks `ArrayBuffer.prototype.resizable` for ArrayBuffers, and this
-/// only for SharedArrayBuffers.)
-fn is_resizable(value: v8::Local<'_, v8::Value>) -> bool {
-    let store = if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(value) {
-        // A view without a buffer of its own yet keeps its bytes on V8's heap, which a
-        // resizable buffer never does; asking for the buffer would allocate one.
-        if !view.has_buffer() {
-            return false;
-        }
-        view.get_backing_store()
-    } else if let Ok(buffer) = v8::Local::<v8::ArrayBuffer>::try_from(value) {
-        Some(buffer.get_backing_store())
-    } else if let Ok(buffer) = v8::Local::<v8::SharedArrayBuffer>::try_from(value) {
-        Some(buffer.get_backing_store())
-    } else {
-        None
-    };
-    store.is_some_and(|store| store.is_resizable_by_user_javascript())
-}
-
 op! {
     /// https://encoding.spec.whatwg.org/#concept-encoding-get → `[index, name]` or `null`;
     /// the name is lowercase, as the `encoding` attributes give it.
@@ -496,6 +474,15 @@ op! {
 }
 
 op! {
+    /// Whether `value` is a growable SharedArrayBuffer (the JS cannot hold that getter either,
+    /// for the reason above; it asks ArrayBuffers itself).
+    fn op_encoding_is_growable(scope, value: v8::Local<'s, v8::Value>) -> OpResult<bool> {
+        Ok(v8::Local::<v8::SharedArrayBuffer>::try_from(value)
+            .is_ok_and(|buffer| buffer.get_backing_store().is_resizable_by_user_javascript()))
+    }
+}
+
+op! {
     /// Drops the decoder of a collected TextDecoder that was mid-stream.
     fn op_encoding_decoder_drop(scope, id: u32) -> OpResult<()> {
         state(scope).borrow_mut().decoders.remove(id);
@@ -616,13 +603,5 @@ mod tests {
         let mut decoders = StreamDecoders::default();
         let out = stream(&mut decoders, &[(b"\xFE\xFF\0a", CONTINUE)]);
         assert_eq!(out, [Some("\u{FEFF}a".to_owned())]);
-    }
-}
-
-op! {
-    /// Whether `value`, a SharedArrayBuffer, is growable (the JS cannot hold its getter, for
-    /// the reason above).
-    fn op_encoding_is_growable(scope, value: v8::Local<'s, v8::Value>) -> OpResult<bool> {
-        Ok(is_resizable(value))
     }
 }

@@ -425,8 +425,8 @@ impl Worker {
         scope.perform_microtask_checkpoint();
     }
 
-    /// A full, compacting garbage collection: a seed runs it last, so its clones share a
-    /// heap with no garbage in it (fewer pages, and fewer to copy on write).
+    /// A full, compacting garbage collection: a seed runs it before it forks, so its clones
+    /// share a heap with no garbage in it (fewer pages, and fewer to copy on write).
     pub fn collect_garbage(&mut self) {
         self.isolate.low_memory_notification();
     }

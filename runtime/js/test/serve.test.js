@@ -297,7 +297,10 @@ test("the warm-up does nothing once the script changed an intrinsic it goes thro
          Object.defineProperty(this, "0", { value: v, writable: true, configurable: true }); },
        configurable: true });`,
     `const exec = RegExp.prototype.exec;
-     RegExp.prototype.exec = function (s) { calls.push("RegExp exec"); return exec.call(this, s); };`,
+     RegExp.prototype.exec = function (s) {
+       calls.push("RegExp exec");
+       return exec.call(this, s);
+     };`,
   ];
   for (const patch of patches) {
     const rt = loadRuntime();

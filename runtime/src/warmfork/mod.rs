@@ -138,9 +138,9 @@ extern "C" fn notify_terminate(_: libc::c_int) {
 /// A socket that becomes readable when this process gets SIGTERM, for the event loop of a
 /// serving process (a plain `serve`, or a clone).
 ///
-/// In a clone it is made after the fork, per process. tokio's own signal support is not used: its driver keeps
-/// one pipe per process in a static that a fork would share between all clones, so one
-/// clone's signal could wake another.
+/// In a clone it is made after the fork, per process. tokio's own signal support is not used:
+/// its driver keeps one pipe per process in a static that a fork would share between all
+/// clones, so one clone's signal could wake another.
 pub fn terminate_notifier() -> std::io::Result<UnixStream> {
     let (read, write) = UnixStream::pair()?;
     write.set_nonblocking(true)?;
