@@ -100,6 +100,18 @@
   const decoderRegistry = new FinalizationRegistry((id) => ops.op_encoding_decoder_drop(id));
   const emptyBytes = new P.Uint8Array(0);
 
+  // An ArrayBuffer, a SharedArrayBuffer or a view of either. As in isResizable(), the
+  // prototype picks the likely kind: no op call for an ArrayBuffer, no throw for a
+  // SharedArrayBuffer.
+  function isAllowSharedBufferSource(value) {
+    if (P.ArrayBufferIsView(value)) return true;
+    if (!isObject(value)) return false;
+    if (P.ObjectGetPrototypeOf(value) === ArrayBufferPrototype && infra.isArrayBuffer(value)) {
+      return true;
+    }
+    return ops.op_encoding_is_shared_array_buffer(value) || infra.isArrayBuffer(value);
+  }
+
   // Whether a buffer source's buffer can change its length: a resizable ArrayBuffer (detached
   // or not) or a growable SharedArrayBuffer. WebIDL refuses those for an argument without
   // [AllowResizable]. https://webidl.spec.whatwg.org/#js-buffer-source-types
@@ -178,8 +190,7 @@
       // place (none when detached).
       if (input === undefined) {
         input = emptyBytes;
-      } else if (!P.ArrayBufferIsView(input) && !ops.op_encoding_is_shared_array_buffer(input) &&
-        !infra.isArrayBuffer(input)) {
+      } else if (!isAllowSharedBufferSource(input)) {
         throw new P.TypeError(`${prefix}: The provided value is not of type ` +
           "'(ArrayBuffer or ArrayBufferView or SharedArrayBuffer)'.");
       } else if (isResizable(input)) {
